@@ -1,0 +1,77 @@
+"facecvae-generate and facecvae-evaluate with the bundled model: good and bad arguments, concurrent runs."
+import csv, json, subprocess, sys, numpy as np
+from pathlib import Path
+from PIL import Image
+from conftest import run_cli
+from facecvae.generate import BUNDLED
+
+def one_error_line(r, prog='facecvae-generate'):
+    "Exit 2 with a single line on stderr and no traceback."
+    assert r.returncode == 2, (r.returncode, r.stdout, r.stderr)
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1 and 'Traceback' not in r.stderr and lines[0].startswith(f'{prog}: error:'), r.stderr
+    return lines[0]
+
+def test_bundled_model_is_there():
+    for f in ('cvae_decoder_model', 'cvae_encoder_model', 'classify_male_or_female', 'regression_mouth'):
+        assert (BUNDLED/f'{f}.pth').exists() and (BUNDLED/f'{f}.json').exists(), f
+    assert sum(p.stat().st_size for p in BUNDLED.glob('*.pth')) < 25 * 2**20
+
+def test_generate_folder_and_grid(tmp_path):
+    r = run_cli('facecvae-generate', '--gender', 0, '--mouth', 1, '--n', 3, '--seed', 5, '--out', tmp_path/'faces')
+    assert r.returncode == 0, r.stderr
+    pngs = sorted((tmp_path/'faces').glob('*.png')); assert len(pngs) == 3
+    rows = list(csv.DictReader(open(next((tmp_path/'faces').glob('conditions_*.csv')))))
+    assert len(rows) == 3 and rows[0]['gender'] == '0.0' and rows[0]['mouth'] == '1.0' and rows[0]['hair_color'] == ''
+    size = json.loads((BUNDLED/'cvae_decoder_model.json').read_text())['size']
+    assert Image.open(pngs[0]).size == (size, size)
+    r = run_cli('facecvae-generate', '--n', 4, '--out', tmp_path/'grid.png')
+    assert r.returncode == 0 and Image.open(tmp_path/'grid.png').size == (2 * size, 2 * size)
+
+def test_same_seed_same_faces(tmp_path):
+    for d in ('a', 'b'): assert run_cli('facecvae-generate', '--seed', 3, '--n', 2, '--out', tmp_path/f'{d}.png').returncode == 0
+    assert np.array_equal(np.asarray(Image.open(tmp_path/'a.png')), np.asarray(Image.open(tmp_path/'b.png')))
+
+def test_original_test_grid(tmp_path):
+    r = run_cli('facecvae-generate', '--test', '--out', tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert (tmp_path/'test_output.png').exists() and len(list((tmp_path/'test_outputs').glob('test_output_*.png'))) == 162
+
+def test_bad_arguments(tmp_path):
+    out = tmp_path/'x.png'
+    assert 'mouth = 1.5 is outside [0, 1]' in one_error_line(run_cli('facecvae-generate', '--mouth', 1.5, '--out', out))
+    assert 'outside [0, 1]' in one_error_line(run_cli('facecvae-generate', '--eyes', 'nan', '--out', out))
+    assert '--out is needed' in one_error_line(run_cli('facecvae-generate'))
+    assert 'not found' in one_error_line(run_cli('facecvae-generate', '--model', tmp_path/'nope.pth', '--out', out))
+    assert '--n 0' in one_error_line(run_cli('facecvae-generate', '--n', 0, '--out', out))
+    r = run_cli('facecvae-generate', '--smile', 1, '--out', out)          # unknown option: argparse's usage error
+    assert r.returncode == 2 and 'Traceback' not in r.stderr and 'smile' in r.stderr
+    assert not out.exists()
+
+def test_broken_or_incompatible_model(tmp_path):
+    m = tmp_path/'m'; m.mkdir()
+    (m/'cvae_decoder_model.pth').write_bytes(b'\0' * 100)
+    (m/'cvae_decoder_model.json').write_text((BUNDLED/'cvae_decoder_model.json').read_text())
+    assert 'damaged' in one_error_line(run_cli('facecvae-generate', '--model', m, '--out', tmp_path/'x.png'))
+    cfg = json.loads((BUNDLED/'cvae_decoder_model.json').read_text()); cfg['latent'] = 64
+    (m/'cvae_decoder_model.json').write_text(json.dumps(cfg))
+    (m/'cvae_decoder_model.pth').write_bytes((BUNDLED/'cvae_decoder_model.pth').read_bytes())
+    assert 'does not match' in one_error_line(run_cli('facecvae-generate', '--model', m, '--out', tmp_path/'x.png'))
+    (m/'cvae_decoder_model.json').write_text('{not json')
+    assert 'not valid JSON' in one_error_line(run_cli('facecvae-generate', '--model', m, '--out', tmp_path/'x.png'))
+
+def test_two_generate_runs_share_a_folder(tmp_path):
+    exe = Path(sys.executable).parent/'facecvae-generate'
+    ps = [subprocess.Popen([exe, '--n', '5', '--seed', str(s), '--out', tmp_path/'shared'], stderr=subprocess.PIPE) for s in (1, 2)]
+    assert all(p.wait() == 0 for p in ps)
+    pngs = list((tmp_path/'shared').glob('*.png')); assert len(pngs) == 10
+    for p in pngs: Image.open(p).load()                                   # every file is a whole PNG
+    assert len(list((tmp_path/'shared').glob('conditions_*.csv'))) == 2
+    assert not list((tmp_path/'shared').glob('.*tmp*'))
+
+def test_evaluate_bundled(tmp_path):
+    r = run_cli('facecvae-evaluate', '--n', 32, '--out', tmp_path/'ev')
+    assert r.returncode == 0, r.stderr
+    rep = json.loads((tmp_path/'ev'/'report.json').read_text())
+    assert sorted(rep['control']) == sorted(['gender', 'hair_color', 'mouth', 'eyes', 'background_mean', 'background_std'])
+    assert 0 < rep['samples']['sharpness'] and (tmp_path/'ev'/'sweeps.png').exists() and 'Spearman' in r.stdout
