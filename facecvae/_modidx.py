@@ -238,4 +238,5 @@ d = { 'settings': { 'branch': 'main',
                                 'facecvae.train.spearman': ('train.html#spearman', 'facecvae/train.py'),
                                 'facecvae.train.to_uint8': ('train.html#to_uint8', 'facecvae/train.py'),
                                 'facecvae.train.train_cvae': ('train.html#train_cvae', 'facecvae/train.py'),
+                                'facecvae.train.trim_log': ('train.html#trim_log', 'facecvae/train.py'),
                                 'facecvae.train.valid_set': ('train.html#valid_set', 'facecvae/train.py')}}}
