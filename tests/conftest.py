@@ -18,3 +18,10 @@ def run_cli(*args, **kw):
     "Run a console script of the venv; returns the CompletedProcess (text)."
     exe = Path(sys.executable).parent/args[0]
     return subprocess.run([str(exe), *map(str, args[1:])], capture_output=True, text=True, **kw)
+
+def one_error_line(r, prog:str)->str:
+    "Assert a run failed with exit code 2 and one line on stderr naming `prog`, no traceback; return the line."
+    assert r.returncode == 2, (r.returncode, r.stdout, r.stderr)
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1 and 'Traceback' not in r.stderr and lines[0].startswith(f'{prog}: error:'), r.stderr
+    return lines[0]

@@ -2,15 +2,9 @@
 import csv, json, subprocess, sys, numpy as np
 from pathlib import Path
 from PIL import Image
-from conftest import run_cli
+from conftest import run_cli, one_error_line
 from facecvae.generate import BUNDLED
 
-def one_error_line(r, prog='facecvae-generate'):
-    "Exit 2 with a single line on stderr and no traceback."
-    assert r.returncode == 2, (r.returncode, r.stdout, r.stderr)
-    lines = r.stderr.strip().splitlines()
-    assert len(lines) == 1 and 'Traceback' not in r.stderr and lines[0].startswith(f'{prog}: error:'), r.stderr
-    return lines[0]
 
 def test_bundled_model_is_there():
     for f in ('cvae_decoder_model', 'cvae_encoder_model', 'classify_male_or_female', 'regression_mouth'):
@@ -39,11 +33,11 @@ def test_original_test_grid(tmp_path):
 
 def test_bad_arguments(tmp_path):
     out = tmp_path/'x.png'
-    assert 'mouth = 1.5 is outside [0, 1]' in one_error_line(run_cli('facecvae-generate', '--mouth', 1.5, '--out', out))
-    assert 'outside [0, 1]' in one_error_line(run_cli('facecvae-generate', '--eyes', 'nan', '--out', out))
-    assert '--out is needed' in one_error_line(run_cli('facecvae-generate'))
-    assert 'not found' in one_error_line(run_cli('facecvae-generate', '--model', tmp_path/'nope.pth', '--out', out))
-    assert '--n 0' in one_error_line(run_cli('facecvae-generate', '--n', 0, '--out', out))
+    assert 'mouth = 1.5 is outside [0, 1]' in one_error_line(run_cli('facecvae-generate', '--mouth', 1.5, '--out', out), 'facecvae-generate')
+    assert 'outside [0, 1]' in one_error_line(run_cli('facecvae-generate', '--eyes', 'nan', '--out', out), 'facecvae-generate')
+    assert '--out is needed' in one_error_line(run_cli('facecvae-generate'), 'facecvae-generate')
+    assert 'not found' in one_error_line(run_cli('facecvae-generate', '--model', tmp_path/'nope.pth', '--out', out), 'facecvae-generate')
+    assert '--n 0' in one_error_line(run_cli('facecvae-generate', '--n', 0, '--out', out), 'facecvae-generate')
     r = run_cli('facecvae-generate', '--smile', 1, '--out', out)          # unknown option: argparse's usage error
     assert r.returncode == 2 and 'Traceback' not in r.stderr and 'smile' in r.stderr
     assert not out.exists()
@@ -52,13 +46,13 @@ def test_broken_or_incompatible_model(tmp_path):
     m = tmp_path/'m'; m.mkdir()
     (m/'cvae_decoder_model.pth').write_bytes(b'\0' * 100)
     (m/'cvae_decoder_model.json').write_text((BUNDLED/'cvae_decoder_model.json').read_text())
-    assert 'damaged' in one_error_line(run_cli('facecvae-generate', '--model', m, '--out', tmp_path/'x.png'))
+    assert 'damaged' in one_error_line(run_cli('facecvae-generate', '--model', m, '--out', tmp_path/'x.png'), 'facecvae-generate')
     cfg = json.loads((BUNDLED/'cvae_decoder_model.json').read_text()); cfg['latent'] = 64
     (m/'cvae_decoder_model.json').write_text(json.dumps(cfg))
     (m/'cvae_decoder_model.pth').write_bytes((BUNDLED/'cvae_decoder_model.pth').read_bytes())
-    assert 'does not match' in one_error_line(run_cli('facecvae-generate', '--model', m, '--out', tmp_path/'x.png'))
+    assert 'does not match' in one_error_line(run_cli('facecvae-generate', '--model', m, '--out', tmp_path/'x.png'), 'facecvae-generate')
     (m/'cvae_decoder_model.json').write_text('{not json')
-    assert 'not valid JSON' in one_error_line(run_cli('facecvae-generate', '--model', m, '--out', tmp_path/'x.png'))
+    assert 'not valid JSON' in one_error_line(run_cli('facecvae-generate', '--model', m, '--out', tmp_path/'x.png'), 'facecvae-generate')
 
 def test_two_generate_runs_share_a_folder(tmp_path):
     exe = Path(sys.executable).parent/'facecvae-generate'

@@ -2,15 +2,9 @@
 import os, signal, time, subprocess, sys, numpy as np
 from pathlib import Path
 from PIL import Image
-from conftest import run_cli
+from conftest import run_cli, one_error_line
 from facecvae.preprocess import LAYOUT, load_cache, tree_checksums, REPORT
 
-def one_error_line(r):
-    "The run failed with exit 2 and a single line on stderr, no traceback."
-    assert r.returncode == 2, (r.returncode, r.stderr)
-    lines = r.stderr.strip().splitlines()
-    assert len(lines) == 1 and 'Traceback' not in r.stderr and lines[0].startswith('facecvae-preprocess: error:'), r.stderr
-    return lines[0]
 
 def test_cli_runs_and_reruns(sample_data, tmp_path):
     before = tree_checksums(sample_data)
@@ -25,17 +19,17 @@ def test_cli_runs_and_reruns(sample_data, tmp_path):
     assert tree_checksums(sample_data) == before
 
 def test_cli_bad_layout(tmp_path):
-    assert 'does not exist' in one_error_line(run_cli('facecvae-preprocess', tmp_path/'nope', tmp_path/'w'))
+    assert 'does not exist' in one_error_line(run_cli('facecvae-preprocess', tmp_path/'nope', tmp_path/'w'), 'facecvae-preprocess')
     (tmp_path/'d'/'ThisPersonDoesNotExist'/'Male').mkdir(parents=True)
-    line = one_error_line(run_cli('facecvae-preprocess', tmp_path/'d', tmp_path/'w'))
+    line = one_error_line(run_cli('facecvae-preprocess', tmp_path/'d', tmp_path/'w'), 'facecvae-preprocess')
     assert 'thispersondoesnotexist.10k' in line and 'ThisPersonDoesNotExist/Female' in line
 
 def test_cli_refuses_work_inside_data(sample_data):
-    assert 'inside the data folder' in one_error_line(run_cli('facecvae-preprocess', sample_data, sample_data/'w'))
+    assert 'inside the data folder' in one_error_line(run_cli('facecvae-preprocess', sample_data, sample_data/'w'), 'facecvae-preprocess')
 
 def test_cli_bad_values(sample_data, tmp_path):
-    assert 'margin' in one_error_line(run_cli('facecvae-preprocess', sample_data, tmp_path/'w', '--margin', 0.6))
-    assert 'size' in one_error_line(run_cli('facecvae-preprocess', sample_data, tmp_path/'w', '--size', 2))
+    assert 'margin' in one_error_line(run_cli('facecvae-preprocess', sample_data, tmp_path/'w', '--margin', 0.6), 'facecvae-preprocess')
+    assert 'size' in one_error_line(run_cli('facecvae-preprocess', sample_data, tmp_path/'w', '--size', 2), 'facecvae-preprocess')
 
 def test_cli_skips_and_reports_bad_files(sample_data, tmp_path):
     fem = sample_data/LAYOUT['second_dataset_female']

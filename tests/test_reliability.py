@@ -1,14 +1,9 @@
 "How the tools hold up when people break things: files in the wrong place, damaged files, kills mid-run."
 import os, sys, json, time, signal, shutil, subprocess, hashlib, pytest, numpy as np
 from pathlib import Path
-from conftest import run_cli
+from conftest import run_cli, one_error_line
 from facecvae.generate import BUNDLED
 
-def one_error_line(r, prog):
-    assert r.returncode == 2, (r.returncode, r.stdout, r.stderr)
-    lines = r.stderr.strip().splitlines()
-    assert len(lines) == 1 and 'Traceback' not in r.stderr and lines[0].startswith(f'{prog}: error:'), r.stderr
-    return lines[0]
 
 def test_work_dir_is_a_file(sample_data, tmp_path):
     f = tmp_path/'file'; f.write_text('not a folder')
