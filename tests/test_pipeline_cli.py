@@ -73,7 +73,7 @@ def test_label_errors(pipeline, tmp_path):
 def test_steps_out_of_order(tmp_path):
     w = tmp_path/'w'; w.mkdir()
     assert 'facecvae-preprocess' in one_error_line(run_cli('facecvae-gender', w), 'facecvae-gender')
-    assert 'not found' in one_error_line(run_cli('facecvae-conditions', w), 'facecvae-conditions')
+    assert 'classify_male_or_female.pth' in one_error_line(run_cli('facecvae-conditions', w), 'facecvae-conditions')
     assert 'facecvae-preprocess' in one_error_line(run_cli('facecvae-train', w, '--epochs', 1), 'facecvae-train')
 
 def test_bad_condition_table(pipeline, tmp_path):
