@@ -148,7 +148,8 @@ def train_attributes(work:Path, label_dir:Path, size:int=DEFAULT_SIZE,
     if from_gender: nets = [init_from(m, work) for m in nets]
     model = nets[0] if shared else MultiHead(nets)
     learn = Learner(array_dls(x, (y,), trn, val, bs, [Flip()]), model, loss_func=nn.MSELoss(), cbs=Autocast(), wd=wd)
-    t0 = time.time(); fit(learn, epochs, lr)
+    ck = Path(work)/'regression_checkpoint.pth' if save else None
+    t0 = time.time(); fit(learn, epochs, lr, ck, dict(size=size, epochs=epochs, lr=lr, bs=bs, wd=wd, p=p, shared=shared, n=len(x), seed=seed))
     pred = predict_array(model, x[val])
     rep = mse_report(pred, y.numpy(), g.numpy(), trn, val)
     if save:
@@ -158,6 +159,7 @@ def train_attributes(work:Path, label_dir:Path, size:int=DEFAULT_SIZE,
                 kind='conv_net', n_out=1, widths=[32, 64, 128, 256], sigmoid=True, info=a, size=size, epochs=epochs,
                 shared=shared, from_gender=from_gender, n_train=len(trn), n_valid=len(val), seed=seed,
                 train_seconds=time.time() - t0, **rep[a]))
+        ck.unlink(missing_ok=True)
     return learn, rep
 
 def split_head(model:nn.Sequential, j:int)->nn.Sequential:

@@ -24,9 +24,9 @@ from .preprocess import FaceError, cli_errors, console, save_atomic, load_cache,
 
 # %% auto #0
 __all__ = ['GENDER_MODEL', 'GENDER_CSV', 'GENDER_CLASSES', 'Tensors', 'ArrayDL', 'images_tensor', 'array_dls', 'conv_net',
-           'Autocast', 'interactive', 'log_line', 'fit', 'save_model', 'load_config', 'load_weights', 'predict_array',
-           'split_idx', 'gender_data', 'accuracy', 'train_gender', 'load_gender_model', 'write_csv',
-           'predict_gender_all', 'facecvae_gender', 'show_gender_errors']
+           'Autocast', 'interactive', 'log_line', 'fit_from', 'EpochCheckpoint', 'resume_state', 'fit', 'save_model',
+           'load_config', 'load_weights', 'predict_array', 'split_idx', 'gender_data', 'accuracy', 'train_gender',
+           'load_gender_model', 'write_csv', 'predict_gender_all', 'facecvae_gender', 'show_gender_errors']
 
 # %% ../nbs/01_gender.ipynb #2d077ebd
 GENDER_MODEL = 'classify_male_or_female'                        # model file stem in the working folder
@@ -102,12 +102,47 @@ def log_line(learn:Learner, log:list)->str:
     "One epoch of the recorder's log as 'epoch 3 train_loss 0.1234 ...'."
     return ' '.join(f'{n} {v:.4f}' if isinstance(v, float) else f'{n} {v}' for n, v in zip(learn.recorder.metric_names, log))
 
-def fit(learn:Learner, epochs:int, lr:float=3e-3):
-    "`fit_one_cycle` with fastai's bar when someone watches, else a plain line per epoch."
-    if interactive(): learn.fit_one_cycle(epochs, lr); return learn
-    with learn.no_bar():
-        learn.logger = lambda log: print(log_line(learn, log), flush=True)
-        learn.fit_one_cycle(epochs, lr)
+def fit_from(learn:Learner, epochs:int, lr:float, start:int=0, cbs:list=None):
+    "`fit_one_cycle` from epoch `start`; a plain line per epoch when nobody watches; the recorder keeps only the epochs run."
+    if interactive(): learn.fit_one_cycle(epochs, lr, start_epoch=start, cbs=cbs)
+    else:
+        with learn.no_bar():   # fastai still ends each skipped epoch (and logs stale values): print only the real ones
+            learn.logger = lambda log: print(log_line(learn, log), flush=True) if learn.epoch >= start else None
+            learn.fit_one_cycle(epochs, lr, start_epoch=start, cbs=cbs)
+    learn.recorder.values = learn.recorder.values[start:]
+
+class EpochCheckpoint(Callback):
+    "At the end of every epoch, save model, optimiser, epoch and the recorder's rows to `path` (atomically)."
+    order = 90
+    def __init__(self, path:Path, key:dict): self.path, self.key, self.started = Path(path), key, -1
+    def before_epoch(self): self.started = self.epoch   # not called for the epochs a resumed run skips
+    def after_epoch(self):
+        if self.started != self.epoch: return
+        state = dict(model=self.model.state_dict(), opt=self.opt.state_dict(), epoch=self.epoch + 1, key=self.key,
+                     values=[list(v) for v in self.recorder.values])
+        save_atomic(self.path, lambda t: torch.save(state, t))
+
+def resume_state(path:Path, key:dict)->dict:
+    "The checkpoint at `path` if it is readable and from a run with the same settings `key`, else None."
+    if not Path(path).exists(): return None
+    try: state = torch.load(path, map_location='cpu', weights_only=False)
+    except Exception: print(f'{path} is damaged; starting again'); return None
+    if state.get('key') != key: print(f'{path} is from a run with other settings; starting again'); return None
+    return state
+
+def fit(learn:Learner, epochs:int, lr:float=3e-3,
+        ckpt:Path=None,   # checkpoint file: saved every epoch, resumed from if present (the caller deletes it)
+        key:dict=None):   # the run's settings; a checkpoint with other settings is not resumed
+    "`fit_one_cycle` with fastai's bar when someone watches, else a plain line per epoch; resumable with `ckpt`."
+    start, old, cbs = 0, [], []
+    if ckpt is not None:
+        state = resume_state(ckpt, key)
+        if state is not None:
+            learn.model.load_state_dict(state['model']); learn.create_opt(); learn.opt.load_state_dict(state['opt'])
+            start, old = state['epoch'], state['values']; print(f'resuming from epoch {start} of {epochs} ({ckpt})')
+        cbs = [EpochCheckpoint(ckpt, key)]
+    fit_from(learn, epochs, lr, start, cbs)
+    learn.recorder.values = [*old, *learn.recorder.values]   # the whole run's rows, resumed or not
     return learn
 
 def save_model(model:nn.Module, path:Path, config:dict)->Path:
@@ -184,11 +219,13 @@ def train_gender(work:Path,             # working folder with the preprocessed c
     torch.manual_seed(seed)
     learn = Learner(array_dls(x, (y,), trn, val, bs, tfms), conv_net(2), loss_func=nn.CrossEntropyLoss(),
                     metrics=accuracy, cbs=Autocast())
-    t0 = time.time(); fit(learn, epochs, lr)
+    t0 = time.time()
+    fit(learn, epochs, lr, Path(work)/f'{GENDER_MODEL}_checkpoint.pth', dict(size=size, epochs=epochs, lr=lr, bs=bs, n=len(x), seed=seed))
     acc = float(learn.recorder.values[-1][-1])   # the last epoch's validation accuracy
     save_model(learn.model, Path(work)/GENDER_MODEL, dict(
         kind='conv_net', n_out=2, widths=[32, 64, 128, 256], classes=list(GENDER_CLASSES), size=size,
         epochs=epochs, n_train=len(trn), n_valid=len(val), valid_accuracy=acc, seed=seed, train_seconds=time.time()-t0))
+    (Path(work)/f'{GENDER_MODEL}_checkpoint.pth').unlink(missing_ok=True)   # only once the model is saved
     return learn
 
 def load_gender_model(work:Path)->tuple:

@@ -60,6 +60,8 @@ def need_faces()->Path|None:
 # %% ../nbs/00_preprocess.ipynb #dd9a5251
 class FaceError(CliError):
     "An error the user can fix; its message names the file or value and what to do."
+    def __init__(self, msg:str): super().__init__(msg); self.msg = msg
+    def __str__(self): return self.msg   # one line, even after fastai prefixes an exception raised in a callback
 
 @contextmanager
 def cli_errors(prog:str): # command name shown before the message
@@ -68,9 +70,13 @@ def cli_errors(prog:str): # command name shown before the message
     except KeyboardInterrupt:
         if not is_cli(): raise
         sys.stderr.write(f'{prog}: interrupted; run the same command again to resume\n'); sys.exit(130)
-    except (FaceError, OSError) as e:
+    except FaceError as e:
         if not is_cli(): raise
         sys.stderr.write(f'{prog}: error: {e}\n'); sys.exit(2)
+    except OSError as e:
+        if not is_cli(): raise
+        what = f'{e.strerror}: {e.filename}' if e.strerror and e.filename else e.strerror or str(e).splitlines()[-1].strip()
+        sys.stderr.write(f'{prog}: error: {what}; check the path, its permissions and the free disk space\n'); sys.exit(2)
 
 # %% ../nbs/00_preprocess.ipynb #64767485
 _in_console = ContextVar('_in_console', default=False)
@@ -97,6 +103,9 @@ def save_atomic(path:Path, # final file name
     tmp = path.with_name(f'.{path.stem}.{os.getpid()}.tmp{path.suffix}')
     try:
         write(tmp); os.replace(tmp, path)
+    except (OSError, RuntimeError) as e:   # torch reports a failed write as a RuntimeError
+        raise FaceError(f'could not write {path} ({str(e).splitlines()[0][:80]}); is the disk full or the folder '
+                        'read-only? Free some space or choose another folder, then run the same command again') from e
     finally:
         if tmp.exists(): tmp.unlink()
     return path

@@ -15,7 +15,7 @@ from fastai.data.core import DataLoaders
 from fastai.torch_core import TensorImage, default_device, to_float
 from fastcore.script import call_parse
 from .preprocess import FaceError, cli_errors, console, save_atomic, load_cache, DEFAULT_SIZE
-from .gender import (ArrayDL, Tensors, images_tensor, split_idx, Autocast, fit, interactive, log_line,
+from .gender import (ArrayDL, Tensors, images_tensor, split_idx, Autocast, fit_from,
                              GENDER_MODEL, load_gender_model, predict_array)
 from .attributes import ATTRS, load_attribute_models, attributes_model
 from .conditions import COND_NAMES, load_conditions
@@ -355,19 +355,20 @@ def quality_report(model:CVAE, work:Path, n:int=512, seed:int=0, temperature:flo
 # %% ../nbs/05_train.ipynb #d06b8210
 def cvae_learner(dls:DataLoaders, size:int=DEFAULT_SIZE, latent:int=128, widths:tuple=(32, 64, 128, 256),
                  beta:float=0.05, sharp:str='grad', sharp_w:float=None, cond_w:float=0., cond_from:int=1, cond_models:tuple=None,
-                 work:Path=None, info:dict=None, bf16:bool=True)->Learner:
+                 sharp_from:int=1, warmup:float=1., work:Path=None, info:dict=None, bf16:bool=True)->Learner:
     "A fastai Learner for the C-VAE with its loss, metrics and callbacks (checkpoints when `work` is given)."
     model = CVAE(size, len(COND_NAMES), latent, widths)
     disc = PatchDisc() if sharp == 'gan' else None
     sharp_w = sharp_w if sharp_w is not None else dict(grad=0.5, fft=20., gan=0.01).get(sharp, 0.)
     lf = CVAELoss(beta, sharp, sharp_w, disc)
-    cbs = [KLWarmup(), SharpnessFrom(1), NanGuard(), *([Autocast()] if bf16 else []), *([DiscStep(disc)] if disc else [])]
+    cbs = [*([KLWarmup(warmup)] if warmup else []), SharpnessFrom(sharp_from), NanGuard(), *([Autocast()] if bf16 else []), *([DiscStep(disc)] if disc else [])]
     metrics = [LossTerm('mse'), LossTerm('kl'), LossTerm('sharp')]
     if cond_w:
         if cond_models is None: raise FaceError('cond_w needs the condition models (cond_models=(gender, attributes))')
         cbs.append(CondConsistency(*cond_models, w=cond_w, start=cond_from)); metrics.append(LossTerm('cond'))
     if work is not None: cbs.append(Checkpoint(work, dict(info or {}, size=size, latent=latent, widths=list(widths), beta=beta,
-                                                          sharp=sharp, sharp_w=sharp_w, cond_w=cond_w, cond_from=cond_from)))
+                                                          sharp=sharp, sharp_w=sharp_w, sharp_from=sharp_from, warmup=warmup,
+                                                          cond_w=cond_w, cond_from=cond_from)))
     learn = Learner(dls, model, loss_func=lf, metrics=metrics, cbs=cbs)
     if bf16 and dls.device.type == 'cpu': learn.model.to(memory_format=torch.channels_last)
     return learn
@@ -393,6 +394,7 @@ def train_cvae(work:Path,               # working folder with the cache and cond
                save:bool=True,          # save cvae_model/encoder/decoder at the end
                seed:int=42,
                cbs:list=None,           # extra callbacks for this run
+               init:Path=None,          # start from the cvae_model.pth in this folder (fine-tuning; no KL warm-up)
                **kw,                    # beta, sharp, sharp_w, latent, widths: see `cvae_learner`
               )->Learner:
     "Train (or resume training) the C-VAE and save it in `work`."
@@ -405,18 +407,23 @@ def train_cvae(work:Path,               # working folder with the cache and cond
         if old.get('size') != size or old.get('cond_names', list(COND_NAMES)) != list(COND_NAMES):
             raise FaceError(f'{ck} is from a run at size {old.get("size")} with conditions {old.get("cond_names")}; '
                             f'this run is size {size}: pass --size {old.get("size")}, or delete the checkpoint to start again')
-        for k in ('beta', 'sharp', 'sharp_w', 'cond_w', 'cond_from', 'latent', 'widths', 'bs', 'lr', 'limit'):
+        for k in ('beta', 'sharp', 'sharp_w', 'sharp_from', 'warmup', 'cond_w', 'cond_from', 'latent', 'widths', 'bs', 'lr', 'limit'):
             if k in old: kw.setdefault(k, old[k])
         bs, lr, limit = kw.pop('bs', None) or bs, kw.pop('lr', None) or lr, kw.pop('limit', None)
         if 'widths' in kw: kw['widths'] = tuple(kw['widths'])
         start = state['epoch']; trim_log(work, start)
         epochs = epochs or old.get('epochs', 40)
         if start >= epochs: print(f'{ck} has finished all {epochs} epochs; pass more --epochs to train longer')
-    elif not resume and ck.exists(): ck.unlink(); (work/LOG).unlink(missing_ok=True)
+    else: ck.unlink(missing_ok=True); (work/LOG).unlink(missing_ok=True)   # a fresh run: no lines from an earlier one
     epochs = epochs or 40
+    if init is not None and state is None:
+        init = Path(init); init = init if init.suffix == '.pth' else init/'cvae_model.pth'
+        base, bcfg = load_cvae_part(init, 'model')
+        if bcfg['size'] != size: raise FaceError(f'{init} is a size-{bcfg["size"]} model; this run is size {size}: pass --size {bcfg["size"]}')
+        kw.update(latent=bcfg['latent'], widths=tuple(bcfg['widths'])); kw.setdefault('warmup', 0)
     torch.manual_seed(seed); random.seed(seed); np.random.seed(seed)
     dls = cvae_dls(work, size, bs, seed=seed, limit=limit)
-    info = dict(epochs=epochs, bs=bs, lr=lr, limit=limit, seed=seed, cond_names=list(COND_NAMES), n_train=len(dls.train.dataset))
+    info = dict(epochs=epochs, bs=bs, lr=lr, limit=limit, seed=seed, init=str(init) if init else None, cond_names=list(COND_NAMES), n_train=len(dls.train.dataset))
     if kw.get('cond_w'):
         try: kw['cond_models'] = (load_gender_model(work)[0], attributes_model(work))
         except FaceError as e: raise FaceError(f'the condition-consistency term needs the condition models in {work} ({e}); '
@@ -428,13 +435,9 @@ def train_cvae(work:Path,               # working folder with the cache and cond
             learn.loss_func.disc.load_state_dict(state['disc'])
             [c for c in learn.cbs if isinstance(c, DiscStep)][0].opt.load_state_dict(state['disc_opt'])
         print(f'resuming from epoch {start} of {epochs}')
+    elif init is not None: learn.model.load_state_dict(base.state_dict())
     t0 = time.time()
-    if start < epochs:
-        if interactive(): learn.fit_one_cycle(epochs, lr, start_epoch=start, cbs=cbs)
-        else:
-            with learn.no_bar():
-                learn.logger = lambda log: print(log_line(learn, log), flush=True)
-                learn.fit_one_cycle(epochs, lr, start_epoch=start, cbs=cbs)
+    if start < epochs: fit_from(learn, epochs, lr, start, cbs)
     if getattr(learn, 'nan_stop', False): raise FaceError('training stopped: the loss is not a number (see above); the last checkpoint is kept')
     if save:
         done = torch.load(ck, map_location='cpu', weights_only=False)['epoch'] if ck.exists() else epochs
@@ -457,6 +460,8 @@ def facecvae_train(work_dir:str,             # working folder with the cache and
                    cond_w:float=0.01,        # weight of the condition-consistency term (0: off)
                    cond_from:int=10,         # epoch (0-based) from which it is on
                    beta:float=0.2,           # weight of the KL term
+                   sharp_from:int=1,         # epoch (0-based) from which the sharpness term is on
+                   init:str=None,            # fine-tune: start from the model in this folder (or .pth) instead of from scratch
                    resume:bool=False,        # continue from the last checkpoint
                    limit:int=None,           # train on only this many images
                   ):
@@ -464,8 +469,9 @@ def facecvae_train(work_dir:str,             # working folder with the cache and
     with cli_errors('facecvae-train'):
         if sharp not in ('gan', 'grad', 'fft', 'none'): raise FaceError(f'--sharp {sharp!r} is not one of grad, gan, fft, none')
         t0 = time.time()
-        kw = {} if resume else dict(sharp=None if sharp == 'none' else sharp, sharp_w=sharp_w, cond_w=cond_w, cond_from=cond_from, beta=beta)
-        learn = train_cvae(work_dir, epochs, size, bs, lr, resume=resume, limit=limit, **kw)
+        kw = {} if resume else dict(sharp=None if sharp == 'none' else sharp, sharp_w=sharp_w, cond_w=cond_w, cond_from=cond_from, beta=beta,
+                                         sharp_from=sharp_from)
+        learn = train_cvae(work_dir, epochs, size, bs, lr, resume=resume, limit=limit, init=None if resume else init, **kw)
         cfg = load_cvae_part(Path(work_dir)/'cvae_model.pth')[1]
         vals = getattr(learn.recorder, 'values', None)     # none when the run had no epochs left
         mse = vals[-1][learn.recorder.metric_names.index('mse') - 1] if vals else None
