@@ -328,13 +328,18 @@ def write_model_card(dest:Path, report:dict, cmd:str='facecvae-evaluate --work W
     gcfg = json.loads((Path(dest)/'classify_male_or_female.json').read_text())
     size_mb = sum(p.stat().st_size for p in Path(dest).glob('*.pth')) / 2**20
     c, s = report['control'], report['samples']
+    def terms(r:dict)->str: return (f'MSE + KL (β = {r.get("beta")}) + {r.get("sharp")} sharpness term (weight {r.get("sharp_w")}) '
+                                    f'+ condition consistency (weight {r.get("cond_w")})')
+    b = cfg.get('base')
+    how = (f'Trained from scratch for {b.get("epochs_done")} epochs ({b.get("train_seconds", 0)/60:.0f} min on a 2-core CPU) with '
+           f'{terms(b)}, then fine-tuned for {cfg.get("epochs_done")} epochs ({cfg.get("train_seconds", 0)/60:.0f} min, peak learning '
+           f'rate {cfg.get("lr")}) with {terms(cfg)}.' if b else
+           f'Trained from scratch for {cfg.get("epochs_done")} epochs ({cfg.get("train_seconds", 0)/60:.0f} min on a 2-core CPU) with {terms(cfg)}.')
     lines = ['# facecvae bundled model', '',
              '**Data.** 16,873 CelebA face photos (178x218, aligned) arranged as the original project\'s two Kaggle downloads, '
              'cropped and resized to 64x64. CelebA is for non-commercial research use only: so is this model.', '',
              f'**Model.** Conditional VAE, {cfg.get("params", 0)/1e6:.2f} M parameters (decoder and encoder), latent {cfg["latent"]}, '
-             f'{cfg["size"]} px; conditions {", ".join(cfg["cond_names"])}. Trained from scratch for {cfg.get("epochs_done")} epochs '
-             f'({cfg.get("train_seconds", 0)/60:.0f} min on a 2-core CPU) with MSE + KL (β = {cfg.get("beta")}) + '
-             f'{cfg.get("sharp")} sharpness term (weight {cfg.get("sharp_w")}) + condition consistency (weight {cfg.get("cond_w")}). '
+             f'{cfg["size"]} px; conditions {", ".join(cfg["cond_names"])}. {how} '
              f'Stored in float16: {size_mb:.1f} MB with the condition models.', '',
              f'**Condition models.** Gender classifier: {gcfg["valid_accuracy"]*100:.1f} % validation accuracy on {gcfg["n_valid"]} held-out images. '
              'Attribute regressors (validation MSE vs predicting the mean): '

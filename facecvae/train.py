@@ -23,11 +23,11 @@ from .model import CVAE, save_cvae, load_cvae_part, n_params, MODEL_FILES, fit_l
 
 # %% auto #0
 __all__ = ['CHECKPOINT', 'LOG', 'SAMPLES', 'CVAEDL', 'cond_label', 'cvae_data', 'cvae_dls', 'make_tiny_work', 'kl_div',
-           'grad_loss', 'fft_loss', 'PatchDisc', 'CVAELoss', 'LossTerm', 'KLWarmup', 'SharpnessFrom', 'DiscStep',
-           'NanGuard', 'CondConsistency', 'default_conditions', 'sample_grid_conditions', 'sample_grid', 'Checkpoint',
-           'trim_log', 'laplacian_var', 'median_noise', 'spearman', 'decode', 'to_uint8', 'condition_models', 'measure',
-           'control_report', 'image_stats', 'sample_quality', 'valid_set', 'recon_quality', 'quality_report',
-           'cvae_learner', 'psnr', 'reference_info', 'train_cvae', 'facecvae_train']
+           'grad_loss', 'fft_loss', 'PatchDisc', 'fm_loss', 'CVAELoss', 'LossTerm', 'KLWarmup', 'SharpnessFrom',
+           'DiscStep', 'NanGuard', 'CondConsistency', 'default_conditions', 'sample_grid_conditions', 'sample_grid',
+           'Checkpoint', 'trim_log', 'laplacian_var', 'median_noise', 'spearman', 'decode', 'to_uint8',
+           'condition_models', 'measure', 'control_report', 'image_stats', 'sample_quality', 'valid_set',
+           'recon_quality', 'quality_report', 'cvae_learner', 'psnr', 'reference_info', 'train_cvae', 'facecvae_train']
 
 # %% ../nbs/05_train.ipynb #b1b68174
 class CVAEDL(ArrayDL):
@@ -117,14 +117,26 @@ class PatchDisc(nn.Module):
             layers += [nn.utils.spectral_norm(nn.Conv2d(c, ch * 2**i, 4, 2, 1)), nn.LeakyReLU(0.2)]; c = ch * 2**i
         self.net = nn.Sequential(*layers, nn.utils.spectral_norm(nn.Conv2d(c, 1, 3, 1, 1)))
     def forward(self, x): return self.net(x * 2 - 1)
+    def features(self, x)->list:
+        "The activations after each downsampling stage (for feature matching)."
+        out, h = [], x * 2 - 1
+        for layer in self.net[:-1]:
+            h = layer(h)
+            if isinstance(layer, nn.LeakyReLU): out.append(h)
+        return out
+
+def fm_loss(disc:nn.Module, r, x, adv:float=0.01):
+    "Feature matching: L1 between the discriminator's activations on `r` and on the target `x`, plus `adv` times the hinge generator loss."
+    fr, fx = disc.features(r), [f.detach() for f in disc.features(x)]
+    return sum(F.l1_loss(a, b) for a, b in zip(fr, fx)) / len(fr) - adv * disc.net[-1](fr[-1]).float().mean()
 
 # %% ../nbs/05_train.ipynb #2a650fb5
 class CVAELoss:
     "MSE + beta * KL / pixels + sharp_w * sharpness, with each term kept in `last` for the metrics."
     def __init__(self, beta:float=0.05,      # weight of the KL term (nats per image against summed squared error)
-                 sharp:str=None,             # None, 'grad', 'fft' or 'gan'
+                 sharp:str=None,             # None, 'grad', 'fft', 'gan' or 'fm' (feature matching)
                  sharp_w:float=0.1,          # weight of the sharpness term once it is on
-                 disc:nn.Module=None):       # the discriminator, for 'gan'
+                 disc:nn.Module=None):       # the discriminator, for 'gan' and 'fm'
         self.beta, self.sharp, self.sharp_w, self.disc = beta, sharp, sharp_w, disc
         self.beta_scale, self.sharp_on, self.last = 1., False, {}
     def __call__(self, pred, target):
@@ -138,6 +150,8 @@ class CVAELoss:
             elif self.sharp == 'fft': s = fft_loss(recon, target)
             elif self.sharp == 'gan':
                 with torch.autocast(target.device.type, dtype=torch.bfloat16): s = -self.disc(recon).float().mean()
+            elif self.sharp == 'fm':
+                with torch.autocast(target.device.type, dtype=torch.bfloat16): s = fm_loss(self.disc, recon, target).float()
             loss = loss + self.sharp_w * s
         self.last = dict(mse=mse.detach(), kl=kl.detach(), sharp=s.detach())
         return loss
@@ -358,8 +372,8 @@ def cvae_learner(dls:DataLoaders, size:int=DEFAULT_SIZE, latent:int=128, widths:
                  sharp_from:int=1, warmup:float=1., work:Path=None, info:dict=None, bf16:bool=True)->Learner:
     "A fastai Learner for the C-VAE with its loss, metrics and callbacks (checkpoints when `work` is given)."
     model = CVAE(size, len(COND_NAMES), latent, widths)
-    disc = PatchDisc() if sharp == 'gan' else None
-    sharp_w = sharp_w if sharp_w is not None else dict(grad=0.5, fft=20., gan=0.01).get(sharp, 0.)
+    disc = PatchDisc() if sharp in ('gan', 'fm') else None
+    sharp_w = sharp_w if sharp_w is not None else dict(grad=0.5, fft=20., gan=0.01, fm=0.2).get(sharp, 0.)
     lf = CVAELoss(beta, sharp, sharp_w, disc)
     cbs = [*([KLWarmup(warmup)] if warmup else []), SharpnessFrom(sharp_from), NanGuard(), *([Autocast()] if bf16 else []), *([DiscStep(disc)] if disc else [])]
     metrics = [LossTerm('mse'), LossTerm('kl'), LossTerm('sharp')]
@@ -399,7 +413,7 @@ def train_cvae(work:Path,               # working folder with the cache and cond
               )->Learner:
     "Train (or resume training) the C-VAE and save it in `work`."
     work = Path(work); ck = work/CHECKPOINT
-    start, state = 0, None
+    start, state, base = 0, None, None
     if resume and ck.exists():
         try: state = torch.load(ck, map_location='cpu', weights_only=False)
         except Exception as e: raise FaceError(f'{ck} cannot be read ({type(e).__name__}); delete it to start again') from None
@@ -412,18 +426,20 @@ def train_cvae(work:Path,               # working folder with the cache and cond
         bs, lr, limit = kw.pop('bs', None) or bs, kw.pop('lr', None) or lr, kw.pop('limit', None)
         if 'widths' in kw: kw['widths'] = tuple(kw['widths'])
         start = state['epoch']; trim_log(work, start)
+        init, base = old.get('init'), old.get('base')   # a resumed fine-tuning run keeps its origin
         epochs = epochs or old.get('epochs', 40)
         if start >= epochs: print(f'{ck} has finished all {epochs} epochs; pass more --epochs to train longer')
     else: ck.unlink(missing_ok=True); (work/LOG).unlink(missing_ok=True)   # a fresh run: no lines from an earlier one
     epochs = epochs or 40
     if init is not None and state is None:
         init = Path(init); init = init if init.suffix == '.pth' else init/'cvae_model.pth'
-        base, bcfg = load_cvae_part(init, 'model')
+        init_model, bcfg = load_cvae_part(init, 'model')
         if bcfg['size'] != size: raise FaceError(f'{init} is a size-{bcfg["size"]} model; this run is size {size}: pass --size {bcfg["size"]}')
         kw.update(latent=bcfg['latent'], widths=tuple(bcfg['widths'])); kw.setdefault('warmup', 0)
+        base = {k: bcfg.get(k) for k in ('epochs_done', 'train_seconds', 'lr', 'beta', 'sharp', 'sharp_w', 'cond_w', 'cond_from', 'base')}
     torch.manual_seed(seed); random.seed(seed); np.random.seed(seed)
     dls = cvae_dls(work, size, bs, seed=seed, limit=limit)
-    info = dict(epochs=epochs, bs=bs, lr=lr, limit=limit, seed=seed, init=str(init) if init else None, cond_names=list(COND_NAMES), n_train=len(dls.train.dataset))
+    info = dict(epochs=epochs, bs=bs, lr=lr, limit=limit, seed=seed, init=str(init) if init else None, base=base, cond_names=list(COND_NAMES), n_train=len(dls.train.dataset))
     if kw.get('cond_w'):
         try: kw['cond_models'] = (load_gender_model(work)[0], attributes_model(work))
         except FaceError as e: raise FaceError(f'the condition-consistency term needs the condition models in {work} ({e}); '
@@ -435,7 +451,7 @@ def train_cvae(work:Path,               # working folder with the cache and cond
             learn.loss_func.disc.load_state_dict(state['disc'])
             [c for c in learn.cbs if isinstance(c, DiscStep)][0].opt.load_state_dict(state['disc_opt'])
         print(f'resuming from epoch {start} of {epochs}')
-    elif init is not None: learn.model.load_state_dict(base.state_dict())
+    elif init is not None: learn.model.load_state_dict(init_model.state_dict())
     t0 = time.time()
     if start < epochs: fit_from(learn, epochs, lr, start, cbs)
     if getattr(learn, 'nan_stop', False): raise FaceError('training stopped: the loss is not a number (see above); the last checkpoint is kept')
@@ -455,8 +471,8 @@ def facecvae_train(work_dir:str,             # working folder with the cache and
                    size:int=DEFAULT_SIZE,    # image size (a cache of that size must exist)
                    bs:int=64,                # batch size
                    lr:float=2e-3,            # peak learning rate
-                   sharp:str='grad',         # sharpness term: grad, gan, fft or none
-                   sharp_w:float=None,       # its weight (default: 0.01 gan, 0.5 grad, 20 fft)
+                   sharp:str='grad',         # sharpness term: grad, gan, fm (discriminator feature matching), fft or none
+                   sharp_w:float=None,       # its weight (default: 0.01 gan, 0.2 fm, 0.5 grad, 20 fft)
                    cond_w:float=0.01,        # weight of the condition-consistency term (0: off)
                    cond_from:int=10,         # epoch (0-based) from which it is on
                    beta:float=0.2,           # weight of the KL term
@@ -467,7 +483,7 @@ def facecvae_train(work_dir:str,             # working folder with the cache and
                   ):
     "Train the conditional VAE; checkpoints every epoch, --resume continues after a crash."
     with cli_errors('facecvae-train'):
-        if sharp not in ('gan', 'grad', 'fft', 'none'): raise FaceError(f'--sharp {sharp!r} is not one of grad, gan, fft, none')
+        if sharp not in ('gan', 'fm', 'grad', 'fft', 'none'): raise FaceError(f'--sharp {sharp!r} is not one of grad, gan, fm, fft, none')
         t0 = time.time()
         kw = {} if resume else dict(sharp=None if sharp == 'none' else sharp, sharp_w=sharp_w, cond_w=cond_w, cond_from=cond_from, beta=beta,
                                          sharp_from=sharp_from)

@@ -1,7 +1,7 @@
 "The whole pipeline from the command line on a small copy of real data, and its bad inputs."
 import csv, json, shutil, numpy as np, pytest
 from pathlib import Path
-from conftest import run_cli, one_error_line
+from conftest import run_cli, one_error_line, small_pipeline
 from facecvae.preprocess import LAYOUT, tree_checksums
 from facecvae.attributes import ATTRS, label_file, read_labels, write_labels
 
@@ -9,20 +9,10 @@ from facecvae.attributes import ATTRS, label_file, read_labels, write_labels
 @pytest.fixture(scope='module')
 def pipeline(faces, tmp_path_factory):
     "preprocess -> gender -> attributes -> conditions -> train, tiny and fast, on 30 real photos per folder."
-    from facecvae.preprocess import make_sample_data
-    d = tmp_path_factory.mktemp('pipe'); data = make_sample_data(d/'data', n=30, faces=faces)
-    labels = d/'labels'; labels.mkdir()
-    for a in ATTRS:
-        for g in ('male', 'female'): write_labels(labels/label_file(a, g), a, read_labels(faces/label_file(a, g), a)[:20])
-    before = tree_checksums(data) | {f'labels/{k}': v for k, v in tree_checksums(labels).items()}
-    w = d/'work'
-    steps = [('facecvae-preprocess', data, w, '--size', 32), ('facecvae-gender', w, '--size', 32, '--epochs', 1),
-             ('facecvae-attributes', w, '--labels', labels, '--size', 32, '--epochs', 1), ('facecvae-conditions', w),
-             ('facecvae-train', w, '--size', 32, '--epochs', 2, '--bs', 16, '--cond_from', 1)]
-    outs = [run_cli(*s) for s in steps]
-    for s, r in zip(steps, outs): assert r.returncode == 0, (s[0], r.stdout, r.stderr)
-    after = tree_checksums(data) | {f'labels/{k}': v for k, v in tree_checksums(labels).items()}
-    return dict(data=data, labels=labels, work=w, outs=outs, unchanged=before == after)
+    p = small_pipeline(faces, tmp_path_factory.mktemp('pipe'), n=30, n_labels=20)
+    r = run_cli('facecvae-train', p['work'], '--size', 32, '--epochs', 2, '--bs', 16, '--cond_from', 1)
+    assert r.returncode == 0, (r.stdout, r.stderr)
+    return dict(p, outs=[*p['outs'], r])
 
 def test_pipeline_artifacts(pipeline):
     w = pipeline['work']
