@@ -330,11 +330,12 @@ def write_model_card(dest:Path, report:dict, cmd:str='facecvae-evaluate --work W
     c, s = report['control'], report['samples']
     def terms(r:dict)->str: return (f'MSE + KL (β = {r.get("beta")}) + {r.get("sharp")} sharpness term (weight {r.get("sharp_w")}) '
                                     f'+ condition consistency (weight {r.get("cond_w")})')
-    b = cfg.get('base')
-    how = (f'Trained from scratch for {b.get("epochs_done")} epochs ({b.get("train_seconds", 0)/60:.0f} min on a 2-core CPU) with '
-           f'{terms(b)}, then fine-tuned for {cfg.get("epochs_done")} epochs ({cfg.get("train_seconds", 0)/60:.0f} min, peak learning '
-           f'rate {cfg.get("lr")}) with {terms(cfg)}.' if b else
-           f'Trained from scratch for {cfg.get("epochs_done")} epochs ({cfg.get("train_seconds", 0)/60:.0f} min on a 2-core CPU) with {terms(cfg)}.')
+    stages, r = [], cfg
+    while r: stages.insert(0, r); r = r.get('base')   # a fine-tuned model records the run it started from
+    mins = lambda r: f'{r.get("train_seconds", 0)/60:.0f} min'
+    how = ' '.join([f'Trained from scratch for {stages[0].get("epochs_done")} epochs ({mins(stages[0])} on a 2-core CPU) with {terms(stages[0])}.',
+                    *(f'Then fine-tuned for {s.get("epochs_done")} epochs ({mins(s)}, peak learning rate {s.get("lr")}) with {terms(s)}.'
+                      for s in stages[1:])])
     lines = ['# facecvae bundled model', '',
              '**Data.** 16,873 CelebA face photos (178x218, aligned) arranged as the original project\'s two Kaggle downloads, '
              'cropped and resized to 64x64. CelebA is for non-commercial research use only: so is this model.', '',

@@ -4,7 +4,7 @@
 
 # %% ../nbs/05_train.ipynb #7f159f52
 from __future__ import annotations
-import sys, os, csv, json, math, time, random
+import sys, os, csv, json, math, time, random, shutil
 from pathlib import Path
 import numpy as np, torch
 from torch import nn
@@ -408,7 +408,7 @@ def train_cvae(work:Path,               # working folder with the cache and cond
                save:bool=True,          # save cvae_model/encoder/decoder at the end
                seed:int=42,
                cbs:list=None,           # extra callbacks for this run
-               init:Path=None,          # start from the cvae_model.pth in this folder (fine-tuning; no KL warm-up)
+               init:Path=None,          # start from the cvae_model.pth in this folder (fine-tuning; no KL warm-up); `work` itself keeps the old model in work/base
                **kw,                    # beta, sharp, sharp_w, latent, widths: see `cvae_learner`
               )->Learner:
     "Train (or resume training) the C-VAE and save it in `work`."
@@ -429,14 +429,18 @@ def train_cvae(work:Path,               # working folder with the cache and cond
         init, base = old.get('init'), old.get('base')   # a resumed fine-tuning run keeps its origin
         epochs = epochs or old.get('epochs', 40)
         if start >= epochs: print(f'{ck} has finished all {epochs} epochs; pass more --epochs to train longer')
-    else: ck.unlink(missing_ok=True); (work/LOG).unlink(missing_ok=True)   # a fresh run: no lines from an earlier one
     epochs = epochs or 40
-    if init is not None and state is None:
+    if init is not None and state is None:   # checked and loaded before anything of an earlier run is moved or deleted
         init = Path(init); init = init if init.suffix == '.pth' else init/'cvae_model.pth'
         init_model, bcfg = load_cvae_part(init, 'model')
         if bcfg['size'] != size: raise FaceError(f'{init} is a size-{bcfg["size"]} model; this run is size {size}: pass --size {bcfg["size"]}')
         kw.update(latent=bcfg['latent'], widths=tuple(bcfg['widths'])); kw.setdefault('warmup', 0)
         base = {k: bcfg.get(k) for k in ('epochs_done', 'train_seconds', 'lr', 'beta', 'sharp', 'sharp_w', 'cond_w', 'cond_from', 'base')}
+        if init.parent.resolve() == work.resolve():   # fine-tuning in place: the model it starts from, its log and samples go to work/base
+            for f in [*(work/f'{s}{e}' for s in MODEL_FILES.values() for e in ('.pth', '.json')), work/LOG]:
+                if f.exists(): save_atomic(work/'base'/f.name, lambda t: shutil.copy2(f, t))
+            if (work/SAMPLES).exists(): shutil.rmtree(work/'base'/SAMPLES, ignore_errors=True); shutil.move(work/SAMPLES, work/'base'/SAMPLES)
+            init = work/'base'/init.name
     torch.manual_seed(seed); random.seed(seed); np.random.seed(seed)
     dls = cvae_dls(work, size, bs, seed=seed, limit=limit)
     info = dict(epochs=epochs, bs=bs, lr=lr, limit=limit, seed=seed, init=str(init) if init else None, base=base, cond_names=list(COND_NAMES), n_train=len(dls.train.dataset))
@@ -444,6 +448,8 @@ def train_cvae(work:Path,               # working folder with the cache and cond
         try: kw['cond_models'] = (load_gender_model(work)[0], attributes_model(work))
         except FaceError as e: raise FaceError(f'the condition-consistency term needs the condition models in {work} ({e}); '
                                                'train them (facecvae-gender, facecvae-attributes) or pass --cond_w 0') from None
+    if state is None:   # a fresh run: no checkpoint, log lines or sample grids from an earlier one (once the inputs have loaded)
+        ck.unlink(missing_ok=True); (work/LOG).unlink(missing_ok=True); shutil.rmtree(work/SAMPLES, ignore_errors=True)
     learn = cvae_learner(dls, size, work=work, info=info, **kw)
     if state is not None:
         learn.model.load_state_dict(state['model']); learn.create_opt(); learn.opt.load_state_dict(state['opt'])
