@@ -17,7 +17,7 @@ from fastprogress.fastprogress import progress_bar
 # %% auto #0
 __all__ = ['LAYOUT', 'GENDER', 'RESIZED', 'REPORT', 'INDEX_COLS', 'IMG_EXTS', 'DEFAULT_SIZE', 'DEFAULT_MARGIN', 'ATTRS',
            'COND_NAMES', 'cache_paths', 'faces_dir', 'need_faces', 'FaceError', 'cli_errors', 'is_cli', 'console',
-           'save_atomic', 'natural_key', 'list_images', 'check_layout', 'to_rgb', 'load_rgb', 'square_box',
+           'pid_alive', 'save_atomic', 'natural_key', 'list_images', 'check_layout', 'to_rgb', 'load_rgb', 'square_box',
            'crop_resize', 'show_crops', 'process_image', 'plan_chunks', 'preprocess', 'load_cache', 'make_sample_data',
            'tree_checksums', 'facecvae_preprocess']
 
@@ -95,12 +95,22 @@ def console(func):
     return func
 
 # %% ../nbs/00_preprocess.ipynb #d4990975
+def pid_alive(pid:int)->bool:
+    "Whether a process with this id is running."
+    try: os.kill(pid, 0)
+    except ProcessLookupError: return False
+    except PermissionError: return True
+    return True
+
 def save_atomic(path:Path, # final file name
                 write,     # function that writes a file given its (temporary) path
                )->Path:
-    "Write `path` through a temporary file and an atomic rename."
+    "Write `path` through a temporary file and an atomic rename; temporaries left by killed processes are removed."
     path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f'.{path.stem}.{os.getpid()}.tmp{path.suffix}')
+    for old in path.parent.glob(f'.{path.stem}.*.tmp{path.suffix}'):
+        pid = old.name[len(path.stem) + 2:-len(f'.tmp{path.suffix}')]
+        if pid.isdigit() and not pid_alive(int(pid)): old.unlink(missing_ok=True)
     try:
         write(tmp); os.replace(tmp, path)
     except (OSError, RuntimeError) as e:   # torch reports a failed write as a RuntimeError

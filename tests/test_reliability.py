@@ -72,11 +72,12 @@ def kill_at_random(args:list, ready, rng, max_wait:float=1.5)->int:
     p.send_signal(signal.SIGKILL); return p.wait()
 
 def final_files_whole(w:Path):
-    "Every model, checkpoint and CSV under its final name in `w` is complete (loads, or parses to the end)."
+    "Every model, checkpoint and CSV under its final name in `w` is complete (loads, or parses to the end); temporaries (.*) aside."
     import torch, csv
-    for f in w.glob('*.pth'): torch.load(f, weights_only=False)
-    for f in w.glob('*.json'): json.loads(f.read_text())
-    for f in w.glob('*.csv'):
+    final = lambda pat: [f for f in w.glob(pat) if not f.name.startswith('.')]
+    for f in final('*.pth'): torch.load(f, weights_only=False)
+    for f in final('*.json'): json.loads(f.read_text())
+    for f in final('*.csv'):
         rows = list(csv.reader(open(f))); assert rows and all(len(r) == len(rows[0]) for r in rows), f
 
 def model_schema(w:Path, stem:str)->tuple:
@@ -102,6 +103,7 @@ def test_kill_gender_training(prepped, tmp_path):
     assert json.loads((w/f'{GENDER_MODEL}.json').read_text())['epochs'] == 40
     assert csv_column(w/GENDER_CSV) == csv_column(ref/GENDER_CSV)
     final_files_whole(w)
+    assert not list(w.glob('.*tmp*'))                                  # a killed write's temporary is cleaned up by the rerun
 
 def test_kill_attribute_training(prepped, tmp_path):
     "The same for the five attribute regressors (trained together, saved as five models)."
@@ -116,7 +118,8 @@ def test_kill_attribute_training(prepped, tmp_path):
     r = run_cli('facecvae-attributes', w, '--labels', prepped['labels'], '--size', 32, '--epochs', 40)
     assert r.returncode == 0 and 'resuming from epoch' in r.stdout, (r.stdout, r.stderr)
     for a in ATTRS: assert model_schema(w, attr_model(a)) == model_schema(ref, attr_model(a)), a
-    assert not ck.exists()
+    assert not ck.exists() and not list(w.glob('.*tmp*'))
+    final_files_whole(w)
 
 def test_kill_condition_prediction(prepped, tmp_path):
     "Killed at three random moments, `facecvae-conditions` never leaves a partial CSV; rerun, it is byte-identical."
@@ -130,7 +133,7 @@ def test_kill_condition_prediction(prepped, tmp_path):
         kill_at_random(['facecvae-conditions', w], None, rng, max_wait=took)
         assert not (w/CONDITION_CSV).exists() or (w/CONDITION_CSV).read_bytes() == want
         r = run_cli('facecvae-conditions', w); assert r.returncode == 0, r.stderr
-        assert (w/CONDITION_CSV).read_bytes() == want
+        assert (w/CONDITION_CSV).read_bytes() == want and not list(w.glob('.*tmp*'))
 
 def test_fresh_training_after_a_killed_one_starts_a_new_log(faces, tmp_path):
     "A run without --resume after a killed one does not keep the killed run's log lines."
