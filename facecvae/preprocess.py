@@ -17,9 +17,9 @@ from fastprogress.fastprogress import progress_bar
 # %% auto #0
 __all__ = ['LAYOUT', 'GENDER', 'RESIZED', 'REPORT', 'INDEX_COLS', 'IMG_EXTS', 'DEFAULT_SIZE', 'DEFAULT_MARGIN', 'ATTRS',
            'COND_NAMES', 'cache_paths', 'faces_dir', 'need_faces', 'FaceError', 'cli_errors', 'is_cli', 'console',
-           'pid_alive', 'save_atomic', 'natural_key', 'list_images', 'check_layout', 'to_rgb', 'load_rgb', 'square_box',
-           'crop_resize', 'show_crops', 'process_image', 'plan_chunks', 'preprocess', 'load_cache', 'make_sample_data',
-           'tree_checksums', 'facecvae_preprocess']
+           'pid_alive', 'sweep_temporaries', 'save_atomic', 'natural_key', 'list_images', 'check_layout', 'to_rgb',
+           'load_rgb', 'square_box', 'crop_resize', 'show_crops', 'process_image', 'plan_chunks', 'preprocess',
+           'load_cache', 'make_sample_data', 'tree_checksums', 'facecvae_preprocess']
 
 # %% ../nbs/00_preprocess.ipynb #767e6730
 LAYOUT = {'first_dataset':         'thispersondoesnotexist.10k',
@@ -102,15 +102,21 @@ def pid_alive(pid:int)->bool:
     except PermissionError: return True
     return True
 
+_swept = set()   # folders this process has already swept
+
+def sweep_temporaries(folder:Path):
+    "Remove the temporaries of `save_atomic` left in `folder` by processes that no longer run (killed mid-write)."
+    for p in Path(folder).glob('.*.tmp*'):
+        m = re.match(r'\..*\.(\d+)\.tmp(\.[^.]*)?$', p.name)
+        if m and not pid_alive(int(m[1])): p.unlink(missing_ok=True)
+
 def save_atomic(path:Path, # final file name
                 write,     # function that writes a file given its (temporary) path
                )->Path:
     "Write `path` through a temporary file and an atomic rename; temporaries left by killed processes are removed."
     path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f'.{path.stem}.{os.getpid()}.tmp{path.suffix}')
-    for old in path.parent.glob(f'.{path.stem}.*.tmp{path.suffix}'):
-        pid = old.name[len(path.stem) + 2:-len(f'.tmp{path.suffix}')]
-        if pid.isdigit() and not pid_alive(int(pid)): old.unlink(missing_ok=True)
+    if path.parent not in _swept: sweep_temporaries(path.parent); _swept.add(path.parent)
     try:
         write(tmp); os.replace(tmp, path)
     except (OSError, RuntimeError) as e:   # torch reports a failed write as a RuntimeError
