@@ -1,6 +1,6 @@
-import os, sys, subprocess, pytest
+import sys, subprocess, pytest
 from pathlib import Path
-from facecvae.preprocess import faces_dir, make_sample_data
+from facecvae.preprocess import faces_dir, make_sample_data, tree_checksums
 
 @pytest.fixture(scope='session')
 def faces():
@@ -28,13 +28,11 @@ def one_error_line(r, prog:str)->str:
 
 def small_pipeline(faces:Path, d:Path, n:int, n_labels:int, epochs:int=1)->dict:
     "Copy `n` real photos per folder and `n_labels` labels per gender into `d`, run every step up to the conditions; `unchanged`: the inputs were only read."
-    from facecvae.preprocess import make_sample_data
     from facecvae.attributes import ATTRS, label_file, read_labels, write_labels
     data = make_sample_data(d/'data', n=n, faces=faces)
     labels = d/'labels'; labels.mkdir()
     for a in ATTRS:
         for g in ('male', 'female'): write_labels(labels/label_file(a, g), a, read_labels(faces/label_file(a, g), a)[:n_labels])
-    from facecvae.preprocess import tree_checksums
     sums = lambda: (tree_checksums(data), tree_checksums(labels))
     before, w = sums(), d/'work'
     steps = [('facecvae-preprocess', data, w, '--size', 32), ('facecvae-gender', w, '--size', 32, '--epochs', epochs),

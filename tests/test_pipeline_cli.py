@@ -1,9 +1,7 @@
 "The whole pipeline from the command line on a small copy of real data, and its bad inputs."
-import csv, json, shutil, numpy as np, pytest
-from pathlib import Path
+import csv, shutil, pytest
 from conftest import run_cli, one_error_line, small_pipeline
-from facecvae.preprocess import LAYOUT, tree_checksums
-from facecvae.attributes import ATTRS, label_file, read_labels, write_labels
+from facecvae.attributes import ATTRS, label_file, write_labels
 
 
 @pytest.fixture(scope='module')

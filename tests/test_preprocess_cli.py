@@ -1,5 +1,5 @@
 "The preprocessing command: good runs, reruns, interruption and bad input, end to end."
-import os, signal, time, subprocess, sys, numpy as np
+import signal, time, subprocess, sys, numpy as np
 from pathlib import Path
 from PIL import Image
 from conftest import run_cli, one_error_line

@@ -34,7 +34,7 @@ def test_bad_option_values(sample_data, tmp_path):
     r = run_cli('facecvae-preprocess', sample_data, tmp_path/'w', '--size', 'big')      # argparse: usage + exit 2
     assert r.returncode == 2 and 'Traceback' not in r.stderr and 'size' in r.stderr
 
-def test_kill_training_and_resume(faces, tmp_path):
+def test_kill_training_and_resume(tmp_path):
     "kill -9 during training, then --resume: it finishes with every epoch logged once and the usual artifacts."
     from facecvae.train import make_tiny_work, CHECKPOINT, LOG
     w = make_tiny_work(tmp_path/'w', n=512, size=32)
@@ -135,7 +135,7 @@ def test_kill_condition_prediction(prepped, tmp_path):
         r = run_cli('facecvae-conditions', w); assert r.returncode == 0, r.stderr
         assert (w/CONDITION_CSV).read_bytes() == want and not list(w.glob('.*tmp*'))
 
-def test_fresh_training_after_a_killed_one_starts_a_new_log(faces, tmp_path):
+def test_fresh_training_after_a_killed_one_starts_a_new_log(tmp_path):
     "A run without --resume after a killed one does not keep the killed run's log lines."
     from facecvae.train import make_tiny_work, CHECKPOINT, LOG
     w = make_tiny_work(tmp_path/'w', n=96, size=32)
