@@ -8,6 +8,7 @@ import csv, io, math, time, json
 from pathlib import Path
 import numpy as np, torch
 from torch import nn
+import torch.nn.functional as F
 import ipywidgets as widgets
 from PIL import ImageOps
 from fastcore.basics import store_attr
@@ -19,9 +20,9 @@ from .gender import (GENDER_MODEL, GENDER_CLASSES, images_tensor, array_dls, con
                              save_model, load_config, load_weights, predict_array)
 
 # %% auto #0
-__all__ = ['attr_model', 'label_file', 'fmt_value', 'check_value', 'read_labels', 'write_labels', 'attribute_data', 'mse_report',
-           'MultiHead', 'init_from', 'train_attributes', 'split_head', 'load_attribute_models', 'attributes_model',
-           'LabelWidget', 'facecvae_attributes']
+__all__ = ['EYE_BOX', 'attr_model', 'label_file', 'fmt_value', 'check_value', 'read_labels', 'write_labels', 'attribute_data',
+           'mse_report', 'Columns', 'EyeCrop', 'eye_net', 'attr_net', 'init_from', 'train_attributes', 'split_head',
+           'load_attribute_models', 'attributes_model', 'LabelWidget', 'facecvae_attributes']
 
 # %% ../nbs/02_attributes.ipynb #2fd5bca9
 def attr_model(info:str)->str: return f'regression_{info}'                   # model file stem of one attribute
@@ -117,10 +118,34 @@ def mse_report(pred:np.ndarray, y:np.ndarray, g:np.ndarray, trn:np.ndarray, val:
         res[a] = dict(mse=m, mse_mean=b, ratio=b / m)
     return res
 
-class MultiHead(nn.Module):
-    "Several single-output regressors side by side: the 'separate models' variant, with one output per model."
-    def __init__(self, models): super().__init__(); self.ms = nn.ModuleList(models)
-    def forward(self, x): return torch.cat([m(x) for m in self.ms], 1)
+class Columns(nn.Module):
+    "Several regressors side by side: their outputs concatenated, then put in column order `order` (default: as they come)."
+    def __init__(self, models:list, order:list=None): super().__init__(); self.ms, self.order = nn.ModuleList(models), order
+    def forward(self, x):
+        out = torch.cat([m(x) for m in self.ms], 1)
+        return out if self.order is None else out[:, self.order]
+
+EYE_BOX = (18/64, 44/64, 8/64, 56/64)   # eyes and brows in the aligned face: top, bottom, left, right (fractions)
+
+class EyeCrop(nn.Module):
+    "Cut the eye region `box` (fractions of the image: top, bottom, left, right) out of the face and enlarge it `scale` times."
+    def __init__(self, box:tuple=EYE_BOX, scale:float=2.): super().__init__(); self.box, self.scale = tuple(box), scale
+    def forward(self, x):
+        H, W = x.shape[-2:]; t, b, l, r = self.box
+        x = x[..., round(t * H):round(b * H), round(l * W):round(r * W)]
+        return F.interpolate(x, scale_factor=self.scale, mode='bilinear', align_corners=False)
+
+def eye_net(box:tuple=EYE_BOX, # the crop, as fractions of the image
+            scale:float=2.,    # enlargement of the crop
+            p:float=0.5,       # dropout before the head
+           )->nn.Sequential:
+    "A single-output regressor that sees only the enlarged eye region."
+    return nn.Sequential(EyeCrop(box, scale), conv_net(1, p=p, sigmoid=True))
+
+def attr_net(cfg:dict)->nn.Module:
+    "An untrained regressor of the shape a saved config describes (a `conv_net`, or an `eye_net` when `kind` is 'eye_crop')."
+    if cfg.get('kind') == 'eye_crop': return nn.Sequential(EyeCrop(cfg['box'], cfg['scale']), conv_net(1, tuple(cfg['widths']), sigmoid=True))
+    return conv_net(cfg['n_out'], tuple(cfg['widths']), sigmoid=True)
 
 def init_from(model:nn.Sequential, work:Path)->nn.Sequential:
     "Copy the gender classifier's convolutional layers into `model` (same widths)."
@@ -135,8 +160,9 @@ def train_attributes(work:Path, label_dir:Path, size:int=DEFAULT_SIZE,
                      bs:int=64,             # batch size
                      wd:float=0.1,          # weight decay
                      p:float=0.5,           # dropout before the heads
-                     shared:bool=True,      # one network with five heads (else five networks)
+                     shared:bool=True,      # one network with a head per attribute (else a network each)
                      from_gender:bool=True, # start from the gender classifier's features
+                     eye_crop:bool=True,    # `eyes` gets its own `eye_net` (else it is one more head)
                      valid_n:int=None,      # last labelled images of each gender that validate (default: 10 %)
                      seed:int=42,
                      save:bool=True,        # save regression_{info} models in `work`
@@ -144,20 +170,28 @@ def train_attributes(work:Path, label_dir:Path, size:int=DEFAULT_SIZE,
     "Train the five attribute regressors; returns the Learner and the validation report."
     x, y, g, trn, val = attribute_data(work, label_dir, size, valid_n)
     torch.manual_seed(seed)
-    nets = [conv_net(5 if shared else 1, p=p, sigmoid=True) for _ in range(1 if shared else len(ATTRS))]
+    plain = [a for a in ATTRS if not (eye_crop and a == 'eyes')]
+    nets = [conv_net(len(plain) if shared else 1, p=p, sigmoid=True) for _ in range(1 if shared else len(plain))]
     if from_gender: nets = [init_from(m, work) for m in nets]
-    model = nets[0] if shared else MultiHead(nets)
+    if eye_crop: nets.append(eye_net(p=p))
+    cols = [*plain, *(['eyes'] if eye_crop else [])]
+    model = nets[0] if len(nets) == 1 else Columns(nets, [cols.index(a) for a in ATTRS])
     learn = Learner(array_dls(x, (y,), trn, val, bs, [Flip()]), model, loss_func=nn.MSELoss(), cbs=Autocast(), wd=wd)
     ck = Path(work)/'regression_checkpoint.pth' if save else None
-    t0 = time.time(); fit(learn, epochs, lr, ck, dict(size=size, epochs=epochs, lr=lr, bs=bs, wd=wd, p=p, shared=shared, n=len(x), seed=seed))
+    t0 = time.time(); fit(learn, epochs, lr, ck, dict(size=size, epochs=epochs, lr=lr, bs=bs, wd=wd, p=p, shared=shared,
+                                                      eye_crop=eye_crop, n=len(x), seed=seed))
     pred = predict_array(model, x[val])
     rep = mse_report(pred, y.numpy(), g.numpy(), trn, val)
     if save:
-        for j, a in enumerate(ATTRS):
-            single = split_head(model, j) if shared else model.ms[j]
+        for a in ATTRS:
+            crop = eye_crop and a == 'eyes'
+            if crop: single = nets[-1]
+            elif shared: single = split_head(nets[0], plain.index(a))
+            else: single = nets[plain.index(a)]
             save_model(single, Path(work)/attr_model(a), dict(
-                kind='conv_net', n_out=1, widths=[32, 64, 128, 256], sigmoid=True, info=a, size=size, epochs=epochs,
-                shared=shared, from_gender=from_gender, n_train=len(trn), n_valid=len(val), seed=seed,
+                kind='eye_crop' if crop else 'conv_net', **(dict(box=EYE_BOX, scale=2.) if crop else {}), n_out=1,
+                widths=[32, 64, 128, 256], sigmoid=True, info=a, size=size, epochs=epochs, shared=shared and not crop,
+                from_gender=from_gender and not crop, n_train=len(trn), n_valid=len(val), seed=seed,
                 train_seconds=time.time() - t0, **rep[a]))
         ck.unlink(missing_ok=True)
     return learn, rep
@@ -172,22 +206,22 @@ def split_head(model:nn.Sequential, j:int)->nn.Sequential:
 
 def load_attribute_models(work:Path)->dict:
     "The five saved regressors (eval mode, CPU) by attribute name."
-    out = {}
-    for a in ATTRS:
-        cfg = load_config(Path(work)/attr_model(a))
-        out[a] = load_weights(conv_net(cfg['n_out'], tuple(cfg['widths']), sigmoid=True), Path(work)/attr_model(a))
-    return out
+    return {a: load_weights(attr_net(load_config(Path(work)/attr_model(a))), Path(work)/attr_model(a)) for a in ATTRS}
 
 def attributes_model(work:Path)->nn.Module:
-    "All five regressors as one module with five outputs: one shared network when their bodies are equal."
-    ms = load_attribute_models(work); sds = [m.state_dict() for m in ms.values()]
-    body = [k for k in sds[0] if not k.startswith(str(len(ms[ATTRS[0]]) - 2))]   # all but the linear head (and sigmoid)
-    if not all(torch.equal(sd[k], sds[0][k]) for sd in sds[1:] for k in body): return MultiHead(list(ms.values())).eval()
-    lin = str(len(ms[ATTRS[0]]) - 2)
-    merged = conv_net(len(ATTRS), sigmoid=True)
-    merged.load_state_dict({**{k: sds[0][k] for k in body}, f'{lin}.weight': torch.cat([sd[f'{lin}.weight'] for sd in sds]),
-                            f'{lin}.bias': torch.cat([sd[f'{lin}.bias'] for sd in sds])})
-    return merged.eval()
+    "All five regressors as one module with five outputs in `ATTRS` order: the heads that share a body run as one network."
+    ms = load_attribute_models(work)
+    plain = [a for a in ATTRS if not isinstance(ms[a][0], EyeCrop)]
+    lin = str(len(ms[plain[0]]) - 2)                          # the linear head (before the sigmoid)
+    sd0 = ms[plain[0]].state_dict(); body = [k for k in sd0 if not k.startswith(lin + '.')]
+    group = [a for a in plain if all(torch.equal(ms[a].state_dict()[k], sd0[k]) for k in body)]
+    merged = conv_net(len(group), sigmoid=True)
+    merged.load_state_dict({**{k: sd0[k] for k in body},
+                            **{f'{lin}.{n}': torch.cat([ms[a].state_dict()[f'{lin}.{n}'] for a in group]) for n in ('weight', 'bias')}})
+    rest = [a for a in ATTRS if a not in group]
+    if not rest: return merged.eval()
+    cols = [*group, *rest]
+    return Columns([merged, *(ms[a] for a in rest)], [cols.index(a) for a in ATTRS]).eval()
 
 # %% ../nbs/02_attributes.ipynb #57d64d9f
 class LabelWidget:

@@ -326,7 +326,8 @@ def control_report(decoder:nn.Module,      # a trained decoder
                    models:tuple,           # the condition models (see `condition_models`)
                    c_pool:torch.Tensor,    # real condition vectors: the conditions not swept are drawn from these
                    n:int=256,              # samples per condition
-                   seed:int=0, temperature:float=1.)->dict:
+                   seed:int=0, temperature:float=1.,
+                   pairs:dict=None)->dict: # if given, filled with condition -> (requested, re-measured) arrays
     "For each condition, sweep it 0→1 over `n` samples with random z, and re-measure the images with `models`."
     gen = torch.Generator().manual_seed(seed); out = {}
     for k in ['gender', *ATTRS]:
@@ -334,6 +335,7 @@ def control_report(decoder:nn.Module,      # a trained decoder
         if k == 'gender': req = (torch.arange(n) % 2).float(); c[:, 0], c[:, 1] = req, 1 - req
         else: req = torch.linspace(0, 1, n); c[:, COND_NAMES.index(k)] = req
         got = measure(models, decode(decoder, decoder.sample_z(n, gen, temperature), c))
+        if pairs is not None: pairs[k] = (req.numpy(), got[:, 0 if k == 'gender' else COND_NAMES.index(k)])
         out[k] = float(((got[:, 0] > 0.5) == (req > 0.5).numpy()).mean()) if k == 'gender' \
                  else spearman(req.numpy(), got[:, COND_NAMES.index(k)])
     return out
