@@ -240,9 +240,9 @@ def edit_photo(path:Path, changes:dict, model:Path=None, cond_models:tuple=None)
 
 # %% ../nbs/06_generate.ipynb #b80c03b2
 def sweep_grid(decoder, seed:int=0, steps:int=7, temperature:float=0.8, conditions:dict=None, defaults:dict=None)->Image.Image:
-    "One row per condition, swept 0 → 1 with the same latent; other conditions fixed."
+    "One row per condition, swept 0 → 1 with the same latent; the others at `conditions`, else `defaults` (typical values), else 0.5."
     z = decoder.sample_z(1, torch.Generator().manual_seed(seed), temperature)
-    base = {k: 0.5 for k in GEN_CONDS}; base.update(conditions or {})
+    base = dict(conditions or {})
     rows = [generate(decoder, {**base, k: v}, z=z, defaults=defaults)[0] for k in GEN_CONDS for v in np.linspace(0, 1, steps)]
     return image_grid(np.stack(rows), ncols=steps, labels=[f'{k[:9]} {v:.2f}' for k in GEN_CONDS for v in np.linspace(0, 1, steps)], scale=2)
 
@@ -327,6 +327,7 @@ def write_model_card(dest:Path, report:dict, cmd:str='facecvae-evaluate --work W
     gcfg = json.loads((Path(dest)/'classify_male_or_female.json').read_text())
     size_mb = sum(p.stat().st_size for p in Path(dest).glob('*.pth')) / 2**20
     c, s = report['control'], report['samples']
+    rare = float((torch.tensor(cfg['cond_pool'])[:, list(cfg['cond_names']).index('eyes')] < 0.2).float().mean())
     def terms(r:dict)->str: return (f'MSE + KL (β = {r.get("beta")}) + {r.get("sharp")} sharpness term (weight {r.get("sharp_w")}) '
                                     f'+ condition consistency (weight {r.get("cond_w")})')
     stages, r = [], cfg
@@ -353,5 +354,9 @@ def write_model_card(dest:Path, report:dict, cmd:str='facecvae-evaluate --work W
     if 'reconstruction' in report:
         r = report['reconstruction']; lines.append(f'| validation reconstruction MSE / PSNR | {r["valid_mse"]:.5f} / {r["valid_psnr"]:.2f} dB | |')
     lines += ['', 'The control numbers re-measure generated faces with the same condition models that labelled the training '
-              'data (and that the condition-consistency loss used), so they measure self-consistency, not agreement with people.', '']
+              'data (and that the condition-consistency loss used), so they measure self-consistency, not agreement with people.', '',
+              f'**Known limits.** Settings rare in the training data are drawn poorly: only {rare:.1%} of the {len(cfg["cond_pool"])} training '
+              'condition vectors kept with the model have an '
+              '`eyes` condition below 0.2, and faces asked for nearly closed eyes get dark horizontal stripes over the eyes (what the '
+              'eyes regressor responds to) rather than closed lids.', '']
     return save_atomic(Path(dest)/'MODEL_CARD.md', lambda t: t.write_text('\n'.join(lines)))
