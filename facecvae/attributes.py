@@ -135,16 +135,17 @@ class EyeCrop(nn.Module):
         x = x[..., round(t * H):round(b * H), round(l * W):round(r * W)]
         return F.interpolate(x, scale_factor=self.scale, mode='bilinear', align_corners=False)
 
-def eye_net(box:tuple=EYE_BOX, # the crop, as fractions of the image
-            scale:float=2.,    # enlargement of the crop
-            p:float=0.5,       # dropout before the head
+def eye_net(box:tuple=EYE_BOX,                 # the crop, as fractions of the image
+            scale:float=2.,                    # enlargement of the crop
+            p:float=0.5,                       # dropout before the head
+            widths:tuple=(32, 64, 128, 256),   # channels of the `conv_net` that reads the crop
            )->nn.Sequential:
     "A single-output regressor that sees only the enlarged eye region."
-    return nn.Sequential(EyeCrop(box, scale), conv_net(1, p=p, sigmoid=True))
+    return nn.Sequential(EyeCrop(box, scale), conv_net(1, widths, p=p, sigmoid=True))
 
 def attr_net(cfg:dict)->nn.Module:
     "An untrained regressor of the shape a saved config describes (a `conv_net`, or an `eye_net` when `kind` is 'eye_crop')."
-    if cfg.get('kind') == 'eye_crop': return nn.Sequential(EyeCrop(cfg['box'], cfg['scale']), conv_net(1, tuple(cfg['widths']), sigmoid=True))
+    if cfg.get('kind') == 'eye_crop': return eye_net(cfg['box'], cfg['scale'], widths=tuple(cfg['widths']))
     return conv_net(cfg['n_out'], tuple(cfg['widths']), sigmoid=True)
 
 def init_from(model:nn.Sequential, work:Path)->nn.Sequential:
@@ -189,7 +190,7 @@ def train_attributes(work:Path, label_dir:Path, size:int=DEFAULT_SIZE,
             elif shared: single = split_head(nets[0], plain.index(a))
             else: single = nets[plain.index(a)]
             save_model(single, Path(work)/attr_model(a), dict(
-                kind='eye_crop' if crop else 'conv_net', **(dict(box=EYE_BOX, scale=2.) if crop else {}), n_out=1,
+                kind='eye_crop' if crop else 'conv_net', **(dict(box=single[0].box, scale=single[0].scale) if crop else {}), n_out=1,
                 widths=[32, 64, 128, 256], sigmoid=True, info=a, size=size, epochs=epochs, shared=shared and not crop,
                 from_gender=from_gender and not crop, n_train=len(trn), n_valid=len(val), seed=seed,
                 train_seconds=time.time() - t0, **rep[a]))
