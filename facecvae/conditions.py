@@ -11,7 +11,7 @@ from fastcore.script import call_parse
 from .preprocess import FaceError, cli_errors, console, load_cache, cache_paths, DEFAULT_SIZE, COND_NAMES
 from .gender import (GENDER_MODEL, GENDER_CSV, images_tensor, predict_array, load_config, write_csv,
                              predict_gender_all)
-from .attributes import ATTRS, attr_model, load_attribute_models
+from .attributes import ATTRS, attr_model, attributes_model
 
 # %% auto #0
 __all__ = ['CONDITION_CSV', 'read_csv_rows', 'predict_conditions', 'load_conditions', 'facecvae_conditions',
@@ -41,7 +41,7 @@ def predict_conditions(work:Path,            # working folder with the cache and
         predict_gender_all(work, size)
         gender = {r['image_path']: (r['prob_male'], r['prob_female']) for r in read_csv_rows(work/GENDER_CSV)}
     x = images_tensor(arr)
-    preds = np.concatenate([predict_array(m, x, progress=progress) for m in load_attribute_models(work).values()], 1)
+    preds = predict_array(attributes_model(work), x, progress=progress)   # the shared heads run as one network
     out = [(r['image_path'], *gender[r['image_path']], *(f'{v:.6f}' for v in p)) for r, p in zip(rows, preds)]
     return write_csv(work/CONDITION_CSV, ['image_path', *COND_NAMES], out)
 

@@ -205,10 +205,8 @@ class FaceSliders:
 # %% ../nbs/06_generate.ipynb #27f462ef
 def condition_models_in(folder:Path=None)->tuple:
     "The gender classifier and attribute regressors from `folder` (default: the bundled ones)."
-    from facecvae.gender import load_gender_model
-    from facecvae.attributes import load_attribute_models
-    folder = Path(folder) if folder else BUNDLED
-    return load_gender_model(folder)[0], load_attribute_models(folder)
+    from facecvae.train import condition_models
+    return condition_models(Path(folder) if folder else BUNDLED)
 
 def read_photo(path:Path, size:int, margin:float=DEFAULT_MARGIN)->np.ndarray:
     "A photo as the training images were made: upright RGB, border cut, centred square, `size` pixels (uint8)."

@@ -17,7 +17,7 @@ from fastcore.script import call_parse
 from .preprocess import FaceError, cli_errors, console, save_atomic, load_cache, DEFAULT_SIZE
 from .gender import (ArrayDL, Tensors, images_tensor, split_idx, Autocast, fit_from,
                              GENDER_MODEL, load_gender_model, predict_array)
-from .attributes import ATTRS, load_attribute_models, attributes_model
+from .attributes import ATTRS, attributes_model
 from .conditions import COND_NAMES, load_conditions
 from .model import CVAE, save_cvae, load_cvae_part, n_params, MODEL_FILES, fit_latent_prior
 
@@ -314,13 +314,13 @@ def decode(decoder:nn.Module, z:torch.Tensor, c:torch.Tensor, bs:int=256)->torch
 def to_uint8(x:torch.Tensor)->torch.Tensor: return (x.clamp(0, 1) * 255).round().byte()
 
 def condition_models(work:Path)->tuple:
-    "The gender classifier and the five attribute regressors saved in `work`."
-    return load_gender_model(work)[0], load_attribute_models(work)
+    "The gender classifier and the five attribute regressors saved in `work` (as one module, `attributes_model`)."
+    return load_gender_model(work)[0], attributes_model(work)
 
 def measure(models:tuple, imgs:torch.Tensor)->np.ndarray:
     "The condition models' reading of float images: N x len(COND_NAMES)."
-    g, ms = models; x = to_uint8(imgs)
-    return np.concatenate([predict_array(g, x, softmax=True), *(predict_array(m, x) for m in ms.values())], 1)
+    g, a = models; x = to_uint8(imgs)
+    return np.concatenate([predict_array(g, x, softmax=True), predict_array(a, x)], 1)
 
 def control_report(decoder:nn.Module,      # a trained decoder
                    models:tuple,           # the condition models (see `condition_models`)
