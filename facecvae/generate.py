@@ -327,7 +327,9 @@ def write_model_card(dest:Path, report:dict, cmd:str='facecvae-evaluate --work W
     c, s = report['control'], report['samples']
     rare = float((torch.tensor(cfg['cond_pool'])[:, list(cfg['cond_names']).index('eyes')] < 0.2).float().mean())
     def terms(r:dict)->str: return (f'MSE + KL (β = {r.get("beta")}) + {r.get("sharp")} sharpness term (weight {r.get("sharp_w")}) '
-                                    f'+ condition consistency (weight {r.get("cond_w")})')
+                                    f'+ condition consistency (weight {r.get("cond_w")})'
+                                    + (f' + adversarial term on prior samples (weight {r["sample_w"]})' if r.get('sample_w') else '')
+                                    + (' with the blur discriminator' if r.get('disc') == 'blur' else ''))
     stages, r = [], cfg
     while r: stages.insert(0, r); r = r.get('base')   # a fine-tuned model records the run it started from
     mins = lambda r: f'{r.get("train_seconds", 0)/60:.0f} min'
@@ -356,5 +358,6 @@ def write_model_card(dest:Path, report:dict, cmd:str='facecvae-evaluate --work W
               f'**Known limits.** Settings rare in the training data are drawn poorly: only {rare:.1%} of the {len(cfg["cond_pool"])} training '
               'condition vectors kept with the model have an '
               '`eyes` condition below 0.2, and faces asked for nearly closed eyes get dark horizontal stripes over the eyes (what the '
-              'eyes regressor responds to) rather than closed lids.', '']
+              'eyes regressor responds to) rather than closed lids.'
+              + (' The adversarial stage on samples leaves a faint grid texture in some backgrounds and in hair.' if any(s.get('sample_w') for s in stages) else ''), '']
     return save_atomic(Path(dest)/'MODEL_CARD.md', lambda t: t.write_text('\n'.join(lines)))
