@@ -27,8 +27,8 @@ __all__ = ['CHECKPOINT', 'LOG', 'SAMPLES', 'CVAEDL', 'cond_label', 'cvae_data', 
            'SharpnessFrom', 'DiscStep', 'NanGuard', 'CondConsistency', 'SampleAdv', 'default_conditions',
            'sample_grid_conditions', 'sample_grid', 'Checkpoint', 'trim_log', 'laplacian_var', 'median_noise',
            'spearman', 'decode', 'to_uint8', 'condition_models', 'measure', 'control_report', 'image_stats',
-           'sample_quality', 'valid_set', 'recon_quality', 'quality_report', 'cvae_learner', 'psnr', 'reference_info',
-           'train_cvae', 'facecvae_train']
+           'sample_quality', 'valid_set', 'recon_quality', 'quality_report', 'check_disc_settings', 'cvae_learner',
+           'psnr', 'reference_info', 'train_cvae', 'facecvae_train']
 
 # %% ../nbs/05_train.ipynb #b1b68174
 class CVAEDL(ArrayDL):
@@ -196,7 +196,7 @@ class DiscStep(Callback):
     def before_fit(self): self.disc.to(self.dls.device)
     def after_step(self):
         if not self.loss_func.sharp_on: return
-        real, samples = self.yb[0], self.learn.__dict__.pop('sample_fakes', None)
+        real, samples = self.yb[0], getattr(self.learn, 'sample_fakes', None); self.learn.sample_fakes = None
         for fake in (samples, self.pred[0].detach()):
             if fake is None: continue
             self.opt.zero_grad()
@@ -392,13 +392,18 @@ def quality_report(model:CVAE, work:Path, n:int=512, seed:int=0, temperature:flo
     return {**recon_quality(model.encoder, model.decoder, real, c), **sample_quality(model.decoder, c, image_stats(real), n, seed, temperature)}
 
 # %% ../nbs/05_train.ipynb #d06b8210
+def check_disc_settings(sharp:str, sample_w:float, disc:str):
+    "One clear error for discriminator settings that do not go together."
+    if disc not in ('strided', 'blur'): raise FaceError(f'disc {disc!r} is not one of strided, blur')
+    if sample_w and sharp not in ('gan', 'fm'): raise FaceError(f'sample_w needs the discriminator of sharp="gan" or "fm", not sharp={sharp!r}')
+
 def cvae_learner(dls:DataLoaders, size:int=DEFAULT_SIZE, latent:int=128, widths:tuple=(32, 64, 128, 256),
                  beta:float=0.05, sharp:str='grad', sharp_w:float=None, cond_w:float=0., cond_from:int=1, cond_models:tuple=None,
                  sample_w:float=0., disc:str='strided',
                  sharp_from:int=1, warmup:float=1., work:Path=None, info:dict=None, bf16:bool=True)->Learner:
     "A fastai Learner for the C-VAE with its loss, metrics and callbacks (checkpoints when `work` is given)."
     model = CVAE(size, len(COND_NAMES), latent, widths)
-    if disc not in ('strided', 'blur'): raise FaceError(f'disc {disc!r} is not one of strided, blur')
+    check_disc_settings(sharp, sample_w, disc)
     dnet = PatchDisc(blur=disc == 'blur') if sharp in ('gan', 'fm') else None
     if dnet is not None and bf16 and dls.device.type == 'cpu': dnet.to(memory_format=torch.channels_last)   # 2.7x faster (blur)
     sharp_w = sharp_w if sharp_w is not None else dict(grad=0.5, fft=20., gan=0.01, fm=0.2).get(sharp, 0.)
@@ -408,9 +413,7 @@ def cvae_learner(dls:DataLoaders, size:int=DEFAULT_SIZE, latent:int=128, widths:
     if cond_w:
         if cond_models is None: raise FaceError('cond_w needs the condition models (cond_models=(gender, attributes))')
         cbs.append(CondConsistency(*cond_models, w=cond_w, start=cond_from)); metrics.append(LossTerm('cond'))
-    if sample_w:
-        if dnet is None: raise FaceError(f'sample_w needs the discriminator of sharp="gan" or "fm", not sharp={sharp!r}')
-        cbs.append(SampleAdv(sample_w)); metrics.append(LossTerm('adv'))
+    if sample_w: cbs.append(SampleAdv(sample_w)); metrics.append(LossTerm('adv'))
     if work is not None: cbs.append(Checkpoint(work, dict(info or {}, size=size, latent=latent, widths=list(widths), beta=beta,
                                                           sharp=sharp, sharp_w=sharp_w, sharp_from=sharp_from, warmup=warmup,
                                                           cond_w=cond_w, cond_from=cond_from, sample_w=sample_w, disc=disc)))
@@ -461,6 +464,7 @@ def train_cvae(work:Path,               # working folder with the cache and cond
         epochs = epochs or old.get('epochs', 40)
         if start >= epochs: print(f'{ck} has finished all {epochs} epochs; pass more --epochs to train longer')
     epochs = epochs or 40
+    check_disc_settings(kw.get('sharp', 'grad'), kw.get('sample_w', 0.), kw.get('disc', 'strided'))   # before anything is moved or deleted
     if init is not None and state is None:   # checked and loaded before anything of an earlier run is moved or deleted
         init = Path(init); init = init if init.suffix == '.pth' else init/'cvae_model.pth'
         init_model, bcfg = load_cvae_part(init, 'model')
@@ -525,7 +529,6 @@ def facecvae_train(work_dir:str,             # working folder with the cache and
     with cli_errors('facecvae-train'):
         if sharp not in ('gan', 'fm', 'grad', 'fft', 'none'): raise FaceError(f'--sharp {sharp!r} is not one of grad, gan, fm, fft, none')
         t0 = time.time()
-        if sample_w and sharp not in ('gan', 'fm'): raise FaceError(f'--sample_w needs --sharp fm or gan (the discriminator), not --sharp {sharp}')
         kw = {} if resume else dict(sharp=None if sharp == 'none' else sharp, sharp_w=sharp_w, cond_w=cond_w, cond_from=cond_from, beta=beta,
                                     sharp_from=sharp_from, sample_w=sample_w, disc=disc)
         learn = train_cvae(work_dir, epochs, size, bs, lr, resume=resume, limit=limit, init=None if resume else init, **kw)
