@@ -16,6 +16,7 @@ from fastcore.script import call_parse
 from fastai.learner import Learner
 from fastai.vision.augment import Flip
 from .preprocess import FaceError, cli_errors, console, save_atomic, list_images, load_rgb, load_cache, DEFAULT_SIZE, ATTRS
+from .device import use_precision
 from .gender import (GENDER_MODEL, GENDER_CLASSES, images_tensor, array_dls, conv_net, Autocast, fit,
                              save_model, load_config, load_weights, predict_array)
 
@@ -167,6 +168,7 @@ def train_attributes(work:Path, label_dir:Path, size:int=DEFAULT_SIZE,
                      valid_n:int=None,      # last labelled images of each gender that validate (default: 10 %)
                      seed:int=42,
                      save:bool=True,        # save regression_{info} models in `work`
+                     precision:str=None,    # auto, fp32, bf16 or fp16 (default: $FACECVAE_PRECISION, else auto)
                     )->tuple:
     "Train the five attribute regressors; returns the Learner and the validation report."
     x, y, g, trn, val = attribute_data(work, label_dir, size, valid_n)
@@ -177,7 +179,7 @@ def train_attributes(work:Path, label_dir:Path, size:int=DEFAULT_SIZE,
     if eye_crop: nets.append(eye_net(p=p))
     cols = [*plain, *(['eyes'] if eye_crop else [])]
     model = nets[0] if len(nets) == 1 else Columns(nets, [cols.index(a) for a in ATTRS])
-    learn = Learner(array_dls(x, (y,), trn, val, bs, [Flip()]), model, loss_func=nn.MSELoss(), cbs=Autocast(), wd=wd)
+    learn = Learner(array_dls(x, (y,), trn, val, bs, [Flip()]), model, loss_func=nn.MSELoss(), cbs=Autocast(precision), wd=wd)
     ck = Path(work)/'regression_checkpoint.pth' if save else None
     t0 = time.time(); fit(learn, epochs, lr, ck, dict(size=size, epochs=epochs, lr=lr, bs=bs, wd=wd, p=p, shared=shared,
                                                       eye_crop=eye_crop, n=len(x), seed=seed))
@@ -193,7 +195,7 @@ def train_attributes(work:Path, label_dir:Path, size:int=DEFAULT_SIZE,
                 kind='eye_crop' if crop else 'conv_net', **(dict(box=single[0].box, scale=single[0].scale) if crop else {}), n_out=1,
                 widths=[32, 64, 128, 256], sigmoid=True, info=a, size=size, epochs=epochs, shared=shared and not crop,
                 from_gender=from_gender and not crop, n_train=len(trn), n_valid=len(val), seed=seed,
-                train_seconds=time.time() - t0, **rep[a]))
+                train_seconds=time.time() - t0, precision=learn.precision, **rep[a]))
         ck.unlink(missing_ok=True)
     return learn, rep
 
@@ -308,9 +310,11 @@ def facecvae_attributes(work_dir:str,            # working folder made by facecv
                         size:int=DEFAULT_SIZE,   # image size of the cache
                         epochs:int=12,           # training epochs
                         retrain:bool=False,      # train again even if the models exist
+                        precision:str=None,      # auto, fp32, bf16 or fp16 (default: $FACECVAE_PRECISION, else auto)
                        ):
     "Train the regression_{info} models on the hand labels (unless done) and print their validation MSE."
     with cli_errors('facecvae-attributes'):
+        use_precision(precision)
         done = all((Path(work_dir)/attr_model(a)).with_suffix('.json').exists() for a in ATTRS)
         if done and not retrain: print(f'attribute models already trained in {work_dir} (use --retrain to train again)')
         else:

@@ -15,12 +15,14 @@ from fastai.torch_core import TensorImage, default_device, to_float, to_device
 from fastai.learner import Learner
 import fastai.callback.schedule, fastai.callback.progress  # fit_one_cycle, no_bar
 from fastai.callback.core import Callback
+from fastai.callback.fp16 import MixedPrecision
 from fastai.layers import ConvLayer, Flatten
 from fastai.vision.augment import Flip, aug_transforms
 from fastai.data.transforms import IntToFloatTensor
 from fasttransform import Pipeline
 from fastcore.script import call_parse
 from .preprocess import FaceError, cli_errors, console, save_atomic, load_cache, DEFAULT_SIZE, _progress
+from .device import as_device, compute_precision, autocast_for, precision_note, use_precision
 
 # %% auto #0
 __all__ = ['GENDER_MODEL', 'GENDER_CSV', 'GENDER_CLASSES', 'Tensors', 'ArrayDL', 'images_tensor', 'array_dls', 'conv_net',
@@ -81,17 +83,24 @@ def conv_net(n_out:int,                     # number of outputs
     return nn.Sequential(*layers, *head, *([nn.Sigmoid()] if sigmoid else []))
 
 # %% ../nbs/01_gender.ipynb #ba4303e8
-class Autocast(Callback):
-    "Forward pass under bfloat16 autocast on the learner's device; predictions back in float32 for the loss."
+class Autocast(MixedPrecision):
+    "Mixed precision on the learner's device in the precision `compute_precision` picks; prints the choice once per fit."
     order = 10
-    def before_batch(self):
-        self.ctx = torch.autocast(self.dls.device.type, dtype=torch.bfloat16); self.ctx.__enter__()
-    def after_pred(self): self._exit(); self.learn.pred = to_float(self.pred)
+    def __init__(self, precision:str=None, verbose:bool=True):
+        super().__init__(); self.precision, self.verbose, self.entered = precision, verbose, False
+    def before_fit(self):
+        dev = as_device(self.dls.device); p = self.learn.precision = compute_precision(dev, self.precision)
+        if self.verbose: print(precision_note(dev, self.precision), flush=True); self.verbose = False   # once, not again for `validate`
+        self.ctx, self.scales = autocast_for(dev, p), []
+        self.learn.scaler = torch.amp.GradScaler(dev.type, enabled=p == 'fp16')
+    def before_batch(self): self.ctx.__enter__(); self.entered = True
+    def after_loss(self): self._exit()
     def after_batch(self): self._exit()
     def after_cancel_batch(self): self._exit()
-    def after_fit(self): self._exit()
+    def after_fit(self): self._exit(); self.ctx, self.learn.scaler, self.scales = None, None, None
     def _exit(self):
-        if getattr(self, 'ctx', None) is not None: self.ctx.__exit__(None, None, None); self.ctx = None
+        if self.entered: self.ctx.__exit__(None, None, None); self.entered = False
+
 
 # %% ../nbs/01_gender.ipynb #7181122c
 def interactive()->bool:
@@ -182,7 +191,7 @@ def predict_array(model:nn.Module,    # a trained model in eval mode
     starts = range(0, len(x), bs)
     for i in (_progress(starts, len(starts), 'predict') if progress else starts):
         xb = x[i:i+bs].to(device).float() / 255
-        with torch.autocast(device.type, dtype=torch.bfloat16): o = model(xb).float()
+        with autocast_for(device): o = model(xb).float()
         outs.append((o.softmax(-1) if softmax else o).cpu())
     return torch.cat(outs).numpy()
 
@@ -210,6 +219,7 @@ def train_gender(work:Path,             # working folder with the preprocessed c
                  valid_pct:float=0.15,  # held-out fraction
                  seed:int=42,           # split and initialisation seed
                  limit:int=None,        # use only this many images (quick tests)
+                 precision:str=None,    # auto, fp32, bf16 or fp16 (default: $FACECVAE_PRECISION, else auto)
                 )->Learner:
     "Train `classify_male_or_female` on the gender folders and save it in `work`."
     x, y, _ = gender_data(work, size)
@@ -218,13 +228,14 @@ def train_gender(work:Path,             # working folder with the preprocessed c
     tfms = aug_transforms(size=None, max_rotate=10, max_zoom=1.1, max_lighting=0.2, max_warp=0, p_lighting=0.5)
     torch.manual_seed(seed)
     learn = Learner(array_dls(x, (y,), trn, val, bs, tfms), conv_net(2), loss_func=nn.CrossEntropyLoss(),
-                    metrics=accuracy, cbs=Autocast())
+                    metrics=accuracy, cbs=Autocast(precision))
     t0 = time.time()
     fit(learn, epochs, lr, Path(work)/f'{GENDER_MODEL}_checkpoint.pth', dict(size=size, epochs=epochs, lr=lr, bs=bs, n=len(x), seed=seed))
     acc = float(learn.recorder.values[-1][-1])   # the last epoch's validation accuracy
     save_model(learn.model, Path(work)/GENDER_MODEL, dict(
         kind='conv_net', n_out=2, widths=[32, 64, 128, 256], classes=list(GENDER_CLASSES), size=size,
-        epochs=epochs, n_train=len(trn), n_valid=len(val), valid_accuracy=acc, seed=seed, train_seconds=time.time()-t0))
+        epochs=epochs, n_train=len(trn), n_valid=len(val), valid_accuracy=acc, seed=seed, train_seconds=time.time()-t0,
+        precision=learn.precision))
     (Path(work)/f'{GENDER_MODEL}_checkpoint.pth').unlink(missing_ok=True)   # only once the model is saved
     return learn
 
@@ -255,9 +266,11 @@ def facecvae_gender(work_dir:str,            # working folder made by facecvae-p
                     size:int=DEFAULT_SIZE,   # image size of the cache to use
                     epochs:int=20,           # training epochs
                     retrain:bool=False,      # train again even if a model exists
+                    precision:str=None,      # auto, fp32, bf16 or fp16 (default: $FACECVAE_PRECISION, else auto)
                    ):
     "Train classify_male_or_female (unless done) and predict gender probabilities for every image."
     with cli_errors('facecvae-gender'):
+        use_precision(precision)
         done = (Path(work_dir)/GENDER_MODEL).with_suffix('.json').exists()
         if done and not retrain: print(f'{GENDER_MODEL} already trained in {work_dir} (use --retrain to train again)')
         else: train_gender(work_dir, size, epochs)

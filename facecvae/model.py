@@ -10,6 +10,7 @@ import torch
 from torch import nn
 import torch.nn.functional as F
 from .preprocess import FaceError, save_atomic, DEFAULT_SIZE, COND_NAMES
+from .device import autocast_for
 
 # %% auto #0
 __all__ = ['MODEL_FILES', 'FiLM', 'ResBlock', 'conv_bn', 'Up', 'n_stages', 'stage_widths', 'Encoder', 'Decoder', 'CVAE',
@@ -127,7 +128,7 @@ def fit_latent_prior(model:CVAE, x:torch.Tensor, c:torch.Tensor, bs:int=512)->CV
     model.eval(); mus = []
     for i in range(0, len(x), bs):
         xb = x[i:i+bs].float() / 255
-        with torch.autocast(xb.device.type, dtype=torch.bfloat16): mus.append(model.encoder(xb, c[i:i+bs])[0].float())
+        with autocast_for(xb.device): mus.append(model.encoder(xb, c[i:i+bs])[0].float())
     mu = torch.cat(mus); m = mu.mean(0); cov = torch.cov((mu - m).T) + 1e-4 * torch.eye(len(m))
     model.decoder.z_mean.copy_(m); model.decoder.z_chol.copy_(torch.linalg.cholesky(cov))
     return model
@@ -167,13 +168,15 @@ def load_cvae_part(path:Path,            # a .pth written by `save_cvae` (its .j
     return m.eval(), cfg
 
 # %% ../nbs/04_model.ipynb #49a07b1d
-def step_speed(model:nn.Module, size:int=DEFAULT_SIZE, bs:int=64, steps:int=5, bf16:bool=True, channels_last:bool=True)->float:
+def step_speed(model:nn.Module, size:int=DEFAULT_SIZE, bs:int=64, steps:int=5,
+               precision:str=None,    # fp32, bf16, ... (default: what `compute_precision` picks for the CPU)
+               channels_last:bool=True)->float:
     "Training images per second of `model` on random data (MSE on the reconstruction only)."
     if channels_last: model = model.to(memory_format=torch.channels_last)
     opt = torch.optim.Adam(model.parameters()); x = torch.rand(bs, 3, size, size); c = torch.rand(bs, len(COND_NAMES))
     if channels_last: x = x.contiguous(memory_format=torch.channels_last)
     def step():
-        with torch.autocast('cpu', dtype=torch.bfloat16, enabled=bf16): r, mu, lv = model(x, c)
+        with autocast_for('cpu', precision): r, mu, lv = model(x, c)
         F.mse_loss(r.float(), x).backward(); opt.step(); opt.zero_grad()
     step(); t = time.perf_counter()
     for _ in range(steps): step()

@@ -4,7 +4,7 @@
 
 # %% ../nbs/00_preprocess.ipynb #b221d647
 from __future__ import annotations
-import os, sys, csv, json, re, hashlib, shutil, time
+import os, sys, csv, json, re, hashlib, shutil, time, threading
 from pathlib import Path
 from contextlib import contextmanager
 from concurrent.futures import ProcessPoolExecutor
@@ -257,6 +257,14 @@ def _run_chunk(job:dict)->dict:
                                                            notes=json.dumps(notes)))
     return dict(n=len(keys), notes=notes)
 
+def _exit_with_parent():
+    "In a worker process: exit as soon as the process that started it is gone (killed with -9 too), never linger."
+    parent = os.getppid()
+    def watch():
+        while os.getppid() == parent: time.sleep(0.2)
+        os._exit(1)
+    threading.Thread(target=watch, daemon=True).start()
+
 def _rewrite_outputs(job:dict):
     "Write a finished chunk's images again from its shard (after they were deleted or made at another size)."
     with np.load(job['shard']) as z: arr, keys = z['arr'], list(z['keys'])
@@ -314,7 +322,7 @@ def preprocess(data_dir:Path,                 # folder with the two downloads (r
     if todo:
         n_workers = os.cpu_count() if workers is None else workers
         if n_workers > 0:
-            with ProcessPoolExecutor(min(n_workers, len(todo))) as ex:
+            with ProcessPoolExecutor(min(n_workers, len(todo)), initializer=_exit_with_parent) as ex:
                 for _ in (_progress(ex.map(_run_chunk, todo), len(todo), 'preprocess') if not quiet else ex.map(_run_chunk, todo)): pass
         else:
             for j in (todo if quiet else _progress(todo, len(todo), 'preprocess')): _run_chunk(j)

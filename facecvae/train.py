@@ -15,6 +15,7 @@ from fastai.data.core import DataLoaders
 from fastai.torch_core import TensorImage, default_device, to_float
 from fastcore.script import call_parse
 from .preprocess import FaceError, cli_errors, console, save_atomic, load_cache, DEFAULT_SIZE
+from .device import as_device, compute_precision, autocast_for, use_precision
 from .gender import (ArrayDL, Tensors, images_tensor, split_idx, Autocast, fit_from,
                              GENDER_MODEL, load_gender_model, predict_array)
 from .attributes import ATTRS, attributes_model
@@ -80,13 +81,16 @@ def cvae_dls(work:Path, size:int=DEFAULT_SIZE, bs:int=64, valid_pct:float=0.05, 
     return dls
 
 # %% ../nbs/05_train.ipynb #a8052de5
-def make_tiny_work(folder:Path, n:int=40, size:int=32, seed:int=0)->Path:
-    "A working folder with `n` random images and conditions in the real file formats (for tests)."
-    from facecvae.preprocess import cache_paths
+def make_tiny_work(folder:Path, n:int=40, size:int=32, seed:int=0,
+                   faces:Path=None,   # take the first `n` real photos of this data folder instead of random pixels
+                  )->Path:
+    "A working folder with `n` images and random conditions in the real file formats (for tests)."
+    from facecvae.preprocess import cache_paths, list_images, load_rgb, crop_resize, LAYOUT
     from facecvae.gender import write_csv
     folder = Path(folder); folder.mkdir(parents=True, exist_ok=True); rng = np.random.RandomState(seed)
     npy, idx, _ = cache_paths(folder, size)
-    np.save(npy, rng.randint(0, 256, (n, size, size, 3), dtype=np.uint8))
+    if faces is None: np.save(npy, rng.randint(0, 256, (n, size, size, 3), dtype=np.uint8))
+    else: np.save(npy, np.stack([np.asarray(crop_resize(load_rgb(p), size)) for p in list_images(Path(faces)/LAYOUT['first_dataset'])[0][:n]]))
     names = [f'resized_images/first_dataset/{i}.jpg' for i in range(n)]
     write_csv(idx, ['image_path', 'dataset', 'gender', 'position', 'source'], [(p, 'first_dataset', '', i, p) for i, p in enumerate(names)])
     g = rng.rand(n)
@@ -156,10 +160,8 @@ class CVAELoss:
         if self.sharp and self.sharp_on:
             if self.sharp == 'grad': s = grad_loss(recon, target)
             elif self.sharp == 'fft': s = fft_loss(recon, target)
-            elif self.sharp == 'gan':
-                with torch.autocast(target.device.type, dtype=torch.bfloat16): s = -self.disc(recon).float().mean()
-            elif self.sharp == 'fm':
-                with torch.autocast(target.device.type, dtype=torch.bfloat16): s = fm_loss(self.disc, recon, target).float()
+            elif self.sharp == 'gan': s = -self.disc(recon).float().mean()    # in the learner's precision (`Autocast`)
+            elif self.sharp == 'fm': s = fm_loss(self.disc, recon, target).float()
             loss = loss + self.sharp_w * s
         self.last = dict(mse=mse.detach(), kl=kl.detach(), sharp=s.detach())
         return loss
@@ -193,16 +195,18 @@ class DiscStep(Callback):
     order = 60
     def __init__(self, disc:nn.Module, lr:float=2e-4):
         self.disc, self.opt = disc, torch.optim.Adam(disc.parameters(), lr=lr, betas=(0.5, 0.99))
-    def before_fit(self): self.disc.to(self.dls.device)
+    def before_fit(self):
+        dev = as_device(self.dls.device); self.disc.to(dev); self.p = getattr(self.learn, 'precision', None)   # set by `Autocast`, which runs first
+        self.scaler = torch.amp.GradScaler(dev.type, enabled=compute_precision(dev, self.p) == 'fp16')
     def after_step(self):
         if not self.loss_func.sharp_on: return
         real, samples = self.yb[0], getattr(self.learn, 'sample_fakes', None); self.learn.sample_fakes = None
         for fake in (samples, self.pred[0].detach()):
             if fake is None: continue
             self.opt.zero_grad()
-            with torch.autocast(real.device.type, dtype=torch.bfloat16):
+            with autocast_for(real.device, self.p):
                 loss = F.relu(1 - self.disc(real)).mean() + F.relu(1 + self.disc(fake)).mean()
-            loss.float().backward(); self.opt.step()
+            self.scaler.scale(loss.float()).backward(); self.scaler.step(self.opt); self.scaler.update()
 
 class NanGuard(Callback):
     "Stop with a clear message when the loss is not finite; the last checkpoint stays the last good one."
@@ -226,9 +230,8 @@ class CondConsistency(Callback):
         if self.epoch < self.start: self.loss_func.last['cond'] = torch.zeros(()); return
         x, c = self.xb; k = max(1, int(len(x) * self.frac))
         c2 = c[torch.randperm(len(c), device=c.device)[:k]]
-        with torch.autocast(x.device.type, dtype=torch.bfloat16):
-            img = self.model.decoder(self.pred[1][:k].detach(), c2)
-            logits, attrs = self.g(img).float(), self.a(img).float()
+        img = self.model.decoder(self.pred[1][:k].detach(), c2)      # still in the learner's precision (`Autocast` ends it after the loss)
+        logits, attrs = self.g(img).float(), self.a(img).float()
         term = F.cross_entropy(logits, c2[:, :2]) - (c2[:, :2].clamp_min(1e-6).log() * c2[:, :2]).sum(1).mean() \
                + F.mse_loss(attrs, c2[:, 2:]) * attrs.shape[1]
         self.loss_func.last['cond'] = term.detach()
@@ -242,8 +245,7 @@ class SampleAdv(Callback):
     def after_loss(self):
         if not self.loss_func.sharp_on: self.loss_func.last['adv'] = torch.zeros(()); return
         x, c = self.xb; k = max(1, int(len(x) * self.frac)); dec = self.model.decoder
-        with torch.autocast(x.device.type, dtype=torch.bfloat16):
-            img = dec(dec.sample_z(k).to(x.device), c[:k]); term = -self.loss_func.disc(img).float().mean()
+        img = dec(dec.sample_z(k).to(x.device), c[:k]); term = -self.loss_func.disc(img).float().mean()   # in the learner's precision
         self.loss_func.last['adv'] = term.detach()
         if self.training: self.learn.loss_grad = self.loss_grad + self.w * term; self.learn.sample_fakes = img.detach()
 
@@ -331,7 +333,7 @@ def decode(decoder:nn.Module, z:torch.Tensor, c:torch.Tensor, bs:int=256)->torch
     "Decode in batches on the decoder's device; float images in [0, 1] on the CPU."
     dev = next(decoder.parameters()).device; out = []
     for i in range(0, len(z), bs):
-        with torch.autocast(dev.type, dtype=torch.bfloat16): out.append(decoder(z[i:i+bs].to(dev), c[i:i+bs].to(dev)).float().cpu())
+        with autocast_for(dev): out.append(decoder(z[i:i+bs].to(dev), c[i:i+bs].to(dev)).float().cpu())
     return torch.cat(out)
 
 def to_uint8(x:torch.Tensor)->torch.Tensor: return (x.clamp(0, 1) * 255).round().byte()
@@ -400,15 +402,18 @@ def check_disc_settings(sharp:str, sample_w:float, disc:str):
 def cvae_learner(dls:DataLoaders, size:int=DEFAULT_SIZE, latent:int=128, widths:tuple=(32, 64, 128, 256),
                  beta:float=0.05, sharp:str='grad', sharp_w:float=None, cond_w:float=0., cond_from:int=1, cond_models:tuple=None,
                  sample_w:float=0., disc:str='strided',
-                 sharp_from:int=1, warmup:float=1., work:Path=None, info:dict=None, bf16:bool=True)->Learner:
+                 sharp_from:int=1, warmup:float=1., work:Path=None, info:dict=None,
+                 precision:str=None,     # auto, fp32, bf16 or fp16 (default: $FACECVAE_PRECISION, else auto)
+                )->Learner:
     "A fastai Learner for the C-VAE with its loss, metrics and callbacks (checkpoints when `work` is given)."
     model = CVAE(size, len(COND_NAMES), latent, widths)
     check_disc_settings(sharp, sample_w, disc)
     dnet = PatchDisc(blur=disc == 'blur') if sharp in ('gan', 'fm') else None
-    if dnet is not None and bf16 and dls.device.type == 'cpu': dnet.to(memory_format=torch.channels_last)   # 2.7x faster (blur)
+    cpu, chosen = as_device(dls.device).type == 'cpu', compute_precision(dls.device, precision)
+    if dnet is not None and cpu: dnet.to(memory_format=torch.channels_last)   # 2.7x faster (blur, bf16)
     sharp_w = sharp_w if sharp_w is not None else dict(grad=0.5, fft=20., gan=0.01, fm=0.2).get(sharp, 0.)
     lf = CVAELoss(beta, sharp, sharp_w, dnet)
-    cbs = [*([KLWarmup(warmup)] if warmup else []), SharpnessFrom(sharp_from), NanGuard(), *([Autocast()] if bf16 else []), *([DiscStep(dnet)] if dnet else [])]
+    cbs = [*([KLWarmup(warmup)] if warmup else []), SharpnessFrom(sharp_from), NanGuard(), Autocast(precision), *([DiscStep(dnet)] if dnet else [])]
     metrics = [LossTerm('mse'), LossTerm('kl'), LossTerm('sharp')]
     if cond_w:
         if cond_models is None: raise FaceError('cond_w needs the condition models (cond_models=(gender, attributes))')
@@ -416,9 +421,9 @@ def cvae_learner(dls:DataLoaders, size:int=DEFAULT_SIZE, latent:int=128, widths:
     if sample_w: cbs.append(SampleAdv(sample_w)); metrics.append(LossTerm('adv'))
     if work is not None: cbs.append(Checkpoint(work, dict(info or {}, size=size, latent=latent, widths=list(widths), beta=beta,
                                                           sharp=sharp, sharp_w=sharp_w, sharp_from=sharp_from, warmup=warmup,
-                                                          cond_w=cond_w, cond_from=cond_from, sample_w=sample_w, disc=disc)))
+                                                          cond_w=cond_w, cond_from=cond_from, sample_w=sample_w, disc=disc, precision=chosen)))
     learn = Learner(dls, model, loss_func=lf, metrics=metrics, cbs=cbs)
-    if bf16 and dls.device.type == 'cpu': learn.model.to(memory_format=torch.channels_last)
+    if cpu: learn.model.to(memory_format=torch.channels_last)   # the batches are channels_last too
     return learn
 
 def psnr(mse:float)->float: return 10 * math.log10(1 / max(mse, 1e-12))
@@ -524,9 +529,11 @@ def facecvae_train(work_dir:str,             # working folder with the cache and
                    init:str=None,            # fine-tune: start from the model in this folder (or .pth) instead of from scratch
                    resume:bool=False,        # continue from the last checkpoint
                    limit:int=None,           # train on only this many images
+                   precision:str=None,       # auto, fp32, bf16 or fp16 (default: $FACECVAE_PRECISION, else auto: bf16 only where native)
                   ):
     "Train the conditional VAE; checkpoints every epoch, --resume continues after a crash."
     with cli_errors('facecvae-train'):
+        use_precision(precision)
         if sharp not in ('gan', 'fm', 'grad', 'fft', 'none'): raise FaceError(f'--sharp {sharp!r} is not one of grad, gan, fm, fft, none')
         t0 = time.time()
         kw = {} if resume else dict(sharp=None if sharp == 'none' else sharp, sharp_w=sharp_w, cond_w=cond_w, cond_from=cond_from, beta=beta,

@@ -41,8 +41,7 @@ def test_kill_training_and_resume(tmp_path):
     exe = Path(sys.executable).parent/'facecvae-train'
     args = [exe, w, '--size', '32', '--epochs', '6', '--bs', '16', '--cond_w', '0']
     p = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    t0 = time.time()
-    while time.time() - t0 < 120 and not (w/CHECKPOINT).exists(): time.sleep(0.05)
+    while p.poll() is None and not (w/CHECKPOINT).exists(): time.sleep(0.05)   # however long the first epoch takes here
     p.send_signal(signal.SIGKILL); p.wait()
     assert (w/CHECKPOINT).exists() and not (w/'cvae_model.pth').exists()
     import torch; done = torch.load(w/CHECKPOINT, weights_only=False)['epoch']; assert 1 <= done < 6
@@ -66,8 +65,7 @@ def prepped(faces, tmp_path_factory):
 def kill_at_random(args:list, ready, rng, max_wait:float=1.5)->int:
     "Start a console script, wait until `ready()` (or not at all if None), then a random extra wait, then kill -9; its return code."
     p = subprocess.Popen([Path(sys.executable).parent/args[0], *map(str, args[1:])], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    t0 = time.time()
-    while ready is not None and not ready() and p.poll() is None and time.time() - t0 < 120: time.sleep(0.01)
+    while ready is not None and not ready() and p.poll() is None: time.sleep(0.01)   # a condition, not a deadline
     time.sleep(rng.uniform(0, max_wait))
     p.send_signal(signal.SIGKILL); return p.wait()
 
@@ -144,6 +142,25 @@ def test_fresh_training_after_a_killed_one_starts_a_new_log(tmp_path):
     r = run_cli('facecvae-train', w, '--size', 32, '--epochs', 2, '--bs', 16, '--cond_w', 0)
     assert r.returncode == 0, r.stderr
     assert [l.split(',')[0] for l in (w/LOG).read_text().splitlines()[1:]] == ['1', '2']
+
+
+def test_killed_preprocess_leaves_no_workers(tmp_path):
+    "kill -9 of facecvae-preprocess while its worker processes run: every worker exits on its own soon after."
+    import psutil
+    from PIL import Image
+    from facecvae.preprocess import LAYOUT
+    rng = np.random.default_rng(0)
+    for part in LAYOUT.values():                                          # synthetic photos: runs without ../shared too
+        (tmp_path/'data'/part).mkdir(parents=True)
+        for i in range(300): Image.fromarray(rng.integers(0, 256, (256, 256, 3), dtype=np.uint8)).save(tmp_path/'data'/part/f'{i}.jpg')
+    p = subprocess.Popen([Path(sys.executable).parent/'facecvae-preprocess', tmp_path/'data', tmp_path/'w', '--size', '32', '--workers', '2'],
+                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    kids = []
+    while p.poll() is None and len(kids) < 2: kids = psutil.Process(p.pid).children(); time.sleep(0.01)
+    assert len(kids) == 2, 'the command ended before its workers could be seen'
+    p.send_signal(signal.SIGKILL); p.wait()
+    gone, alive = psutil.wait_procs(kids, timeout=60)                      # they notice within a second; 60 s is only a bound
+    assert not alive, [k.pid for k in alive]
 
 
 # ---- a full disk ----
