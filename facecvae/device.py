@@ -36,11 +36,12 @@ def cpu_bf16_flags()->bool:
 @functools.cache
 def cpu_bf16_speedup()->float:
     "float32 time ÷ bfloat16-autocast time of a training step of one convolution on this CPU (once per process, one thread, < 0.5 s)."
-    conv = nn.Conv2d(64, 64, 3, padding=1).to(memory_format=torch.channels_last)
-    x = torch.randn(16, 64, 16, 16).contiguous(memory_format=torch.channels_last)
+    with torch.inference_mode(False):   # callers may be predicting
+        conv = nn.Conv2d(64, 64, 3, padding=1).to(memory_format=torch.channels_last)
+        x = torch.randn(16, 64, 16, 16).contiguous(memory_format=torch.channels_last)
     def best(bf16:bool)->float:
         ts = []
-        with torch.autocast('cpu', dtype=torch.bfloat16, enabled=bf16):
+        with torch.inference_mode(False), torch.enable_grad(), torch.autocast('cpu', dtype=torch.bfloat16, enabled=bf16):
             for _ in range(4): t = time.perf_counter(); conv(x).float().sum().backward(); ts.append(time.perf_counter() - t)
         return min(ts[1:])   # the first call builds the kernels
     threads = torch.get_num_threads(); torch.set_num_threads(1)   # small kernels on busy threads time noise, not arithmetic
@@ -90,7 +91,6 @@ def precision_note(device=None, precision:str=None)->str:
     "One line for logs: the precision in use on `device` and why."
     dev = as_device(device); p = compute_precision(dev, precision)
     why = (f'CPU {cpu_capability()}' if dev.type == 'cpu' else torch.cuda.get_device_name(dev) if dev.type == 'cuda' else dev.type)
-    how = f'set by ${PRECISION_ENV}' if os.environ.get(PRECISION_ENV, 'auto') != 'auto' and precision is None else \
-          'asked for' if precision not in (None, 'auto') else 'auto'
+    how = 'auto' if check_precision(precision or os.environ.get(PRECISION_ENV) or 'auto') == 'auto' else 'asked for'
     return f'precision {p} on {dev.type} ({how}; {why})'
 

@@ -1,5 +1,5 @@
 "The whole pipeline from the command line on a small copy of real data, and its bad inputs."
-import csv, shutil, pytest
+import csv, json, shutil, pytest
 from conftest import run_cli, one_error_line, small_pipeline
 from facecvae.attributes import ATTRS, label_file, write_labels
 
@@ -21,6 +21,7 @@ def test_pipeline_artifacts(pipeline):
     assert head == 'image_path,prob_male,prob_female'
     for f in ('cvae_model', 'cvae_encoder_model', 'cvae_decoder_model', 'classify_male_or_female', *(f'regression_{a}' for a in ATTRS)):
         assert (w/f'{f}.pth').exists() and (w/f'{f}.json').exists(), f
+        assert json.loads((w/f'{f}.json').read_text())['precision'] in ('fp32', 'bf16'), f   # what each was trained in
     log = list(csv.DictReader(open(w/'cvae_log.csv'))); assert [r['epoch'] for r in log] == ['1', '2']
     assert float(log[0]['cond']) == 0 and float(log[1]['cond']) > 0
     assert 'trained 2 epochs' in pipeline['outs'][-1].stdout

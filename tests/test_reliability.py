@@ -34,6 +34,19 @@ def test_bad_option_values(sample_data, tmp_path):
     r = run_cli('facecvae-preprocess', sample_data, tmp_path/'w', '--size', 'big')      # argparse: usage + exit 2
     assert r.returncode == 2 and 'Traceback' not in r.stderr and 'size' in r.stderr
 
+def test_precision_option(tmp_path):
+    "--precision is honoured, printed once and recorded; a wrong value, from the option or the environment, is one clear line."
+    from facecvae.train import make_tiny_work
+    w = make_tiny_work(tmp_path/'w', n=64, size=32)
+    args = ['facecvae-train', w, '--size', 32, '--epochs', 1, '--bs', 16, '--cond_w', 0]
+    assert "precision 'half' is not one of auto, fp32, bf16, fp16" in one_error_line(run_cli(*args, '--precision', 'half'), 'facecvae-train')
+    r = run_cli(*args, env={**os.environ, 'FACECVAE_PRECISION': 'fp8'})
+    assert "'fp8' is not one of" in one_error_line(r, 'facecvae-train') and 'FACECVAE_PRECISION' in r.stderr
+    r = run_cli(*args, '--precision', 'fp32'); assert r.returncode == 0, r.stderr
+    said = [l for l in r.stdout.splitlines() if l.startswith('precision ')]
+    assert len(said) == 1 and said[0].startswith('precision fp32 on cpu (asked for; CPU '), r.stdout
+    assert json.loads((w/'cvae_model.json').read_text())['precision'] == 'fp32'
+
 def test_kill_training_and_resume(tmp_path):
     "kill -9 during training, then --resume: it finishes with every epoch logged once and the usual artifacts."
     from facecvae.train import make_tiny_work, CHECKPOINT, LOG
