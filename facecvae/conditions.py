@@ -10,11 +10,12 @@ import numpy as np, torch
 from fastcore.script import call_parse
 from .preprocess import FaceError, cli_errors, console, load_cache, cache_paths, DEFAULT_SIZE, COND_NAMES
 from .gender import (GENDER_MODEL, GENDER_CSV, images_tensor, predict_array, load_config, write_csv,
-                             predict_gender_all)
+                             predict_gender_all, load_gender_model, split_idx)
 from .attributes import ATTRS, attr_model, attributes_model
 
 # %% auto #0
-__all__ = ['CONDITION_CSV', 'read_csv_rows', 'predict_conditions', 'load_conditions', 'facecvae_conditions',
+__all__ = ['CONDITION_CSV', 'VALID_PCT', 'SPLIT_SEED', 'read_csv_rows', 'predict_conditions', 'load_conditions', 'cvae_data',
+           'valid_idx', 'valid_set', 'to_uint8', 'condition_models', 'measure', 'facecvae_conditions',
            'show_condition_hists', 'show_extremes']
 
 # %% ../nbs/03_conditions.ipynb #075edf0d
@@ -68,6 +69,34 @@ def load_conditions(work:Path,              # working folder
     bad = np.argwhere(~((c >= 0) & (c <= 1)))
     if len(bad): raise FaceError(f'{path}: {rows[bad[0][0]]["image_path"]} has {COND_NAMES[bad[0][1]]} = {c[tuple(bad[0])]} (not in [0, 1]); run facecvae-conditions {work} again')
     return c
+
+# %% ../nbs/03_conditions.ipynb #c3e0a002
+def cvae_data(work:Path, size:int=DEFAULT_SIZE)->tuple:
+    "Cached images (uint8 tensor), their conditions (float tensor) and the cache rows, checked to agree."
+    arr, rows = load_cache(work, size)
+    return images_tensor(arr), torch.from_numpy(load_conditions(work, rows)), rows
+
+VALID_PCT, SPLIT_SEED = 0.05, 42   # the C-VAE's held-out split
+
+def valid_idx(n:int)->np.ndarray:
+    "Indexes of the held-out images among `n`: the split training never sees."
+    return split_idx(n, VALID_PCT, SPLIT_SEED)[1]
+
+def valid_set(work:Path, size:int, n:int=512)->tuple:
+    "The first `n` held-out images (float) and their conditions."
+    x, c, _ = cvae_data(work, size); val = valid_idx(len(x))[:n]
+    return x[val].float() / 255, c[val]
+
+def to_uint8(x:torch.Tensor)->torch.Tensor: return (x.clamp(0, 1) * 255).round().byte()
+
+def condition_models(work:Path)->tuple:
+    "The gender classifier and the five attribute regressors saved in `work` (as one module, `attributes_model`)."
+    return load_gender_model(work)[0], attributes_model(work)
+
+def measure(models:tuple, imgs:torch.Tensor)->np.ndarray:
+    "The condition models' reading of float images: N x len(COND_NAMES)."
+    g, a = models; x = to_uint8(imgs)
+    return np.concatenate([predict_array(g, x, softmax=True), predict_array(a, x)], 1)
 
 # %% ../nbs/03_conditions.ipynb #59f297fb
 def _sources(work:Path)->list:

@@ -13,10 +13,9 @@ from .preprocess import FaceError, cli_errors, console, save_atomic, load_rgb, c
 from .model import load_cvae_part
 
 # %% auto #0
-__all__ = ['BUNDLED', 'GEN_CONDS', 'TARGETS', 'find_model', 'load_decoder', 'check_conditions', 'cond_vector', 'generate',
-           'image_grid', 'original_test', 'write_faces', 'facecvae_generate', 'png_bytes', 'FaceSliders',
-           'condition_models_in', 'read_photo', 'encode_photo', 'edit_photo', 'sweep_grid', 'evaluate',
-           'facecvae_evaluate', 'bundle_model', 'write_model_card']
+__all__ = ['BUNDLED', 'GEN_CONDS', 'find_model', 'load_decoder', 'check_conditions', 'cond_vector', 'generate', 'image_grid',
+           'original_test', 'write_faces', 'facecvae_generate', 'png_bytes', 'FaceSliders', 'condition_models_in',
+           'read_photo', 'encode_photo', 'edit_photo', 'sweep_grid', 'bundle_model']
 
 # %% ../nbs/06_generate.ipynb #eb93d50f
 BUNDLED = Path(__file__).parent/'models' if '__file__' in globals() else Path('../facecvae/models')
@@ -205,7 +204,7 @@ class FaceSliders:
 # %% ../nbs/06_generate.ipynb #27f462ef
 def condition_models_in(folder:Path=None)->tuple:
     "The gender classifier and attribute regressors from `folder` (default: the bundled ones)."
-    from facecvae.train import condition_models
+    from facecvae.conditions import condition_models
     return condition_models(Path(folder) if folder else BUNDLED)
 
 def read_photo(path:Path, size:int, margin:float=DEFAULT_MARGIN)->np.ndarray:
@@ -222,7 +221,7 @@ def encode_photo(path:Path,              # a face photo, any size
     "Read a photo, measure its conditions and encode it: dict(img, cond (tensor), z, conditions (by name))."
     enc, cfg = load_cvae_part(find_model(model, 'encoder'), 'encoder')
     img = read_photo(path, cfg['size'], cfg.get('margin') or DEFAULT_MARGIN)
-    from facecvae.train import measure
+    from facecvae.conditions import measure
     x = torch.from_numpy(img).permute(2, 0, 1)[None].float() / 255
     c = torch.from_numpy(measure(cond_models or condition_models_in(Path(find_model(model)).parent), x)[0])
     mu, _ = enc(x, c[None])
@@ -244,66 +243,6 @@ def sweep_grid(decoder, seed:int=0, steps:int=7, temperature:float=0.8, conditio
     rows = [generate(decoder, {**base, k: v}, z=z, defaults=defaults)[0] for k in GEN_CONDS for v in np.linspace(0, 1, steps)]
     return image_grid(np.stack(rows), ncols=steps, labels=[f'{k[:9]} {v:.2f}' for k in GEN_CONDS for v in np.linspace(0, 1, steps)], scale=2)
 
-# %% ../nbs/06_generate.ipynb #afea3cd8
-TARGETS = dict(gender=0.99, hair_color=0.9, mouth=0.9, eyes=0.9, background_mean=0.8, background_std=0.8)
-
-def evaluate(model:Path=None,            # the C-VAE folder or decoder file (default: bundled)
-             out:Path='evaluation',      # report folder
-             work:Path=None,             # working folder with the data, for the reconstruction error
-             n:int=256,                  # samples per condition sweep
-             temperature:float=1.,       # latent scale of the samples
-             seed:int=0)->dict:
-    "Measure control, sharpness, noise (and reconstruction with `work`); write report.md and plots to `out`."
-    import matplotlib; matplotlib.use('Agg'); import matplotlib.pyplot as plt
-    from facecvae.train import control_report, sample_quality, recon_quality, valid_set
-    dec, cfg = load_decoder(model); folder = find_model(model).parent
-    cms = condition_models_in(folder if (folder/'classify_male_or_female.pth').exists() else work)
-    pool = torch.tensor(cfg['cond_pool'])
-    pairs = {}
-    res = dict(control=control_report(dec, cms, pool, n, seed, temperature, pairs),
-               samples=sample_quality(dec, pool, cfg['real_stats'], 512, seed, temperature))
-    if work:
-        enc, _ = load_cvae_part(find_model(model, 'encoder'), 'encoder')
-        real, c = valid_set(work, cfg['size']); res['reconstruction'] = recon_quality(enc, dec, real, c)
-    out = Path(out); out.mkdir(parents=True, exist_ok=True)
-    sweep_grid(dec, seed, temperature=min(temperature, 0.8), defaults=cfg.get('cond_defaults')).save(out/'sweeps.png')
-    # requested vs measured, one panel per attribute
-    fig, axs = plt.subplots(1, 5, figsize=(16, 3.2))
-    for ax, k in zip(axs, COND_NAMES[2:]):
-        ax.scatter(*pairs[k], s=4); ax.plot([0, 1], [0, 1], 'k--', lw=0.5)
-        ax.set_title(f'{k}: ρ = {res["control"][k]:.2f}'); ax.set_xlabel('requested'); ax.set_ylabel('measured')
-    plt.tight_layout(); fig.savefig(out/'control.png', dpi=80); plt.close(fig)
-    lines = [f'# Evaluation of {find_model(model)}', '',
-             f'Model: {cfg.get("params", 0)/1e6:.2f} M parameters, {cfg["size"]} px, {cfg.get("epochs_done", "?")} epochs '
-             f'on {cfg.get("n_train", "?")} images; samples at temperature {temperature}, {n} per condition.', '',
-             '| condition | measure | value | target |', '|---|---|---|---|']
-    for k, v in res['control'].items():
-        lines.append(f'| {k} | {"agreement" if k == "gender" else "Spearman ρ"} | {v:.3f} | ≥ {TARGETS[k]} {"✓" if v >= TARGETS[k] else "✗"} |')
-    s = res['samples']
-    lines += ['', '| quality | value | target |', '|---|---|---|',
-              f'| sharpness (Laplacian variance, samples ÷ real) | {s["sharpness"]:.3f} | ≥ 0.6 {"✓" if s["sharpness"] >= 0.6 else "✗"} |',
-              f'| noise (mean abs. difference to 3x3 median, samples ÷ real) | {s["noise"]:.3f} | ≤ 1.2 {"✓" if s["noise"] <= 1.2 else "✗"} |']
-    if 'reconstruction' in res:
-        r = res['reconstruction']
-        lines.append(f'| reconstruction of {len(real)} held-out images: MSE / PSNR | {r["valid_mse"]:.5f} / {r["valid_psnr"]:.2f} dB | |')
-    lines += ['', '![each condition swept 0 → 1](sweeps.png)', '', '![requested vs re-measured](control.png)', '']
-    (out/'report.md').write_text('\n'.join(lines))
-    (out/'report.json').write_text(json.dumps(res, indent=1))
-    return res
-
-@console
-@call_parse
-def facecvae_evaluate(out:str='evaluation',   # report folder
-                      model:str=None,         # C-VAE folder or cvae_decoder_model.pth (default: bundled)
-                      work:str=None,          # working folder with the data: adds the reconstruction error
-                      n:int=256,              # samples per condition
-                      temperature:float=1.,   # latent scale of the samples
-                     ):
-    "Write a report of a model's control fidelity, sharpness, noise and reconstruction error."
-    with cli_errors('facecvae-evaluate'):
-        res = evaluate(model, out, work, n, temperature)
-        print(Path(out, 'report.md').read_text().split('![')[0].strip())
-
 # %% ../nbs/06_generate.ipynb #51046cdf
 def bundle_model(work:Path, dest:Path=BUNDLED, half:bool=True)->list:
     "Copy decoder, encoder and condition models from `work` to `dest` (float16 weights); returns the files."
@@ -317,47 +256,3 @@ def bundle_model(work:Path, dest:Path=BUNDLED, half:bool=True)->list:
         cfg = json.loads((work/f'{stem}.json').read_text())
         out.append(save_atomic(dest/f'{stem}.json', lambda t: t.write_text(json.dumps(cfg, indent=1))))
     return out
-
-# %% ../nbs/06_generate.ipynb #acbfb644
-def write_model_card(dest:Path, report:dict, cmd:str='facecvae-evaluate --work WORK_DIR')->Path:
-    "Write MODEL_CARD.md for the model in `dest` from its config and an `evaluate` report."
-    cfg = json.loads((Path(dest)/'cvae_decoder_model.json').read_text())
-    gcfg = json.loads((Path(dest)/'classify_male_or_female.json').read_text())
-    size_mb = sum(p.stat().st_size for p in Path(dest).glob('*.pth')) / 2**20
-    c, s = report['control'], report['samples']
-    rare = float((torch.tensor(cfg['cond_pool'])[:, list(cfg['cond_names']).index('eyes')] < 0.2).float().mean())
-    def terms(r:dict)->str: return (f'MSE + KL (β = {r.get("beta")}) + {r.get("sharp")} sharpness term (weight {r.get("sharp_w")}) '
-                                    f'+ condition consistency (weight {r.get("cond_w")})'
-                                    + (f' + adversarial term on prior samples (weight {r["sample_w"]})' if r.get('sample_w') else '')
-                                    + (' with the blur discriminator' if r.get('disc') == 'blur' else ''))
-    stages, r = [], cfg
-    while r: stages.insert(0, r); r = r.get('base')   # a fine-tuned model records the run it started from
-    mins = lambda r: f'{r.get("train_seconds", 0)/60:.0f} min'
-    how = ' '.join([f'Trained from scratch for {stages[0].get("epochs_done")} epochs ({mins(stages[0])} on a 2-core CPU) with {terms(stages[0])}.',
-                    *(f'Then fine-tuned for {s.get("epochs_done")} epochs ({mins(s)}, peak learning rate {s.get("lr")}) with {terms(s)}.'
-                      for s in stages[1:])])
-    lines = ['# facecvae bundled model', '',
-             '**Data.** 16,873 CelebA face photos (178x218, aligned) arranged as the original project\'s two Kaggle downloads, '
-             'cropped and resized to 64x64. CelebA is for non-commercial research use only: so is this model.', '',
-             f'**Model.** Conditional VAE, {cfg.get("params", 0)/1e6:.2f} M parameters (decoder and encoder), latent {cfg["latent"]}, '
-             f'{cfg["size"]} px; conditions {", ".join(cfg["cond_names"])}. {how} '
-             f'Stored in float16: {size_mb:.1f} MB with the condition models.', '',
-             f'**Condition models.** Gender classifier: {gcfg["valid_accuracy"]*100:.1f} % validation accuracy on {gcfg["n_valid"]} held-out images. '
-             'Attribute regressors (validation MSE vs predicting the mean): '
-             + '; '.join(f'{a} {json.loads((Path(dest)/f"regression_{a}.json").read_text())["ratio"]:.1f}x'
-                         for a in ('hair_color', 'mouth', 'eyes', 'background_mean', 'background_std')) + '.', '',
-             f'**Evaluation** (`{cmd}`):', '',
-             '| measure | value | target |', '|---|---|---|',
-             f'| gender agreement | {c["gender"]:.3f} | ≥ 0.99 |',
-             *(f'| {k} Spearman ρ | {c[k]:.3f} | ≥ {TARGETS[k]} |' for k in ('hair_color', 'mouth', 'eyes', 'background_mean', 'background_std')),
-             f'| sharpness (samples ÷ real) | {s["sharpness"]:.3f} | ≥ 0.6 |', f'| noise (samples ÷ real) | {s["noise"]:.3f} | ≤ 1.2 |']
-    if 'reconstruction' in report:
-        r = report['reconstruction']; lines.append(f'| validation reconstruction MSE / PSNR | {r["valid_mse"]:.5f} / {r["valid_psnr"]:.2f} dB | |')
-    lines += ['', 'The control numbers re-measure generated faces with the same condition models that labelled the training '
-              'data (and that the condition-consistency loss used), so they measure self-consistency, not agreement with people.', '',
-              f'**Known limits.** Settings rare in the training data are drawn poorly: only {rare:.1%} of the {len(cfg["cond_pool"])} training '
-              'condition vectors kept with the model have an '
-              '`eyes` condition below 0.2, and faces asked for nearly closed eyes get dark horizontal stripes over the eyes (what the '
-              'eyes regressor responds to) rather than closed lids.'
-              + (' The adversarial stage on samples leaves a faint grid texture in some backgrounds and in hair.' if any(s.get('sample_w') for s in stages) else ''), '']
-    return save_atomic(Path(dest)/'MODEL_CARD.md', lambda t: t.write_text('\n'.join(lines)))

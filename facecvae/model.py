@@ -14,7 +14,7 @@ from .device import autocast_for
 
 # %% auto #0
 __all__ = ['MODEL_FILES', 'FiLM', 'ResBlock', 'conv_bn', 'Up', 'n_stages', 'stage_widths', 'Encoder', 'Decoder', 'CVAE',
-           'n_params', 'fit_latent_prior', 'save_cvae', 'load_cvae_part', 'step_speed']
+           'n_params', 'decode', 'fit_latent_prior', 'save_cvae', 'load_cvae_part', 'step_speed']
 
 # %% ../nbs/04_model.ipynb #f1b0e288
 class FiLM(nn.Module):
@@ -121,6 +121,14 @@ class CVAE(nn.Module):
     def generate(self, z, c): return self.decoder(z, c)
 
 def n_params(m:nn.Module)->int: return sum(p.numel() for p in m.parameters())
+
+@torch.inference_mode()
+def decode(decoder:nn.Module, z:torch.Tensor, c:torch.Tensor, bs:int=256)->torch.Tensor:
+    "Decode in batches on the decoder's device; float images in [0, 1] on the CPU."
+    dev = next(decoder.parameters()).device; out = []
+    for i in range(0, len(z), bs):
+        with autocast_for(dev): out.append(decoder(z[i:i+bs].to(dev), c[i:i+bs].to(dev)).float().cpu())
+    return torch.cat(out)
 
 @torch.inference_mode()
 def fit_latent_prior(model:CVAE, x:torch.Tensor, c:torch.Tensor, bs:int=512)->CVAE:

