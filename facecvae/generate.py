@@ -4,7 +4,7 @@
 
 # %% ../nbs/06_generate.ipynb #8b7ac9c4
 from __future__ import annotations
-import sys, os, csv, io, json, math, time
+import sys, os, csv, io, json, math, time, hashlib
 from pathlib import Path
 import numpy as np, torch
 from PIL import Image, ImageDraw
@@ -13,9 +13,10 @@ from .preprocess import FaceError, cli_errors, console, save_atomic, load_rgb, c
 from .model import load_cvae_part
 
 # %% auto #0
-__all__ = ['BUNDLED', 'GEN_CONDS', 'find_model', 'load_decoder', 'check_conditions', 'cond_vector', 'generate', 'image_grid',
-           'original_test', 'write_faces', 'facecvae_generate', 'png_bytes', 'FaceSliders', 'condition_models_in',
-           'read_photo', 'encode_photo', 'edit_photo', 'sweep_grid', 'bundle_model']
+__all__ = ['BUNDLED', 'GEN_CONDS', 'GRID_FORMATS', 'find_model', 'load_decoder', 'check_conditions', 'cond_vector', 'generate',
+           'image_grid', 'original_test', 'used_conditions', 'write_faces', 'facecvae_generate', 'png_bytes',
+           'FaceSliders', 'condition_models_in', 'read_photo', 'encode_photo', 'edit_photo', 'sweep_grid',
+           'bundle_model']
 
 # %% ../nbs/06_generate.ipynb #eb93d50f
 BUNDLED = Path(__file__).parent/'models' if '__file__' in globals() else Path('../facecvae/models')
@@ -35,13 +36,16 @@ def load_decoder(path:Path=None):
     return load_cvae_part(find_model(path, 'decoder'), 'decoder')
 
 def check_conditions(conds:dict)->dict:
-    "Conditions by name, each a number in [0, 1]; `gender` 1 male … 0 female, or male_prob/female_prob."
+    "Conditions by name, each a number in [0, 1]; `gender` 1 (or 'male') … 0 (or 'female'), or male_prob/female_prob."
     out = {}
     for k, v in conds.items():
         if v is None: continue
         if k not in (*GEN_CONDS, *COND_NAMES): raise FaceError(f'unknown condition {k!r}; use one of {", ".join(GEN_CONDS)}')
+        if k == 'gender' and str(v).strip().lower() in ('male', 'female'): v = 1. if str(v).strip().lower() == 'male' else 0.
         try: f = float(v)
-        except (TypeError, ValueError): raise FaceError(f'{k} = {v!r} is not a number; give a value from 0 to 1') from None
+        except (TypeError, ValueError):
+            hint = " (1 or male … 0 or female)" if k == 'gender' else ''
+            raise FaceError(f'{k} = {v!r} is not a number; give a value from 0 to 1{hint}') from None
         if not 0 <= f <= 1: raise FaceError(f'{k} = {v} is outside [0, 1]; give a value from 0 to 1')   # NaN fails too
         out[k] = f
     return out
@@ -99,26 +103,33 @@ def original_test(decoder, out_dir:Path, seed:int=0, temperature:float=1., n:int
     return save_atomic(out_dir/'test_output.png', lambda t: sheet.save(t, format='PNG'))
 
 # %% ../nbs/06_generate.ipynb #0b479295
-def write_faces(imgs:np.ndarray, out:Path, conds:dict, seed:int, temperature:float)->Path:
-    "Save faces: a `.png` path gets a grid, a folder one PNG per face plus conditions.csv."
-    out = Path(out)
-    if out.suffix.lower() == '.png':
-        g = image_grid(imgs); return save_atomic(out, lambda t: g.save(t, format='PNG'))
-    if out.exists() and not out.is_dir(): raise FaceError(f'{out} exists and is not a folder; give a folder or a .png path')
+GRID_FORMATS = {'.png': 'PNG', '.jpg': 'JPEG', '.jpeg': 'JPEG', '.webp': 'WEBP', '.bmp': 'BMP', '.tif': 'TIFF', '.tiff': 'TIFF'}
+
+def used_conditions(c:torch.Tensor)->dict:
+    "A condition vector as the values a person sets (gender = male_prob), rounded for files."
+    return {'gender': round(float(c[0]), 4), **{k: round(float(v), 4) for k, v in zip(COND_NAMES[2:], c[2:])}}
+
+def write_faces(imgs:np.ndarray, out:Path, used:dict, seed:int, temperature:float)->tuple:
+    "Save faces: an image path gets a grid, anything else is a folder of PNGs plus a CSV of `used`; returns (path, files replaced)."
+    out = Path(out); fmt = GRID_FORMATS.get(out.suffix.lower())
+    if fmt:
+        old = out.exists(); g = image_grid(imgs)
+        return save_atomic(out, lambda t: g.save(t, format=fmt, **({'quality': 95} if fmt == 'JPEG' else {}))), int(old)
+    if out.exists() and not out.is_dir(): raise FaceError(f'{out} exists and is not a folder; give a folder or an image path (.png, .jpg) for a grid')
     out.mkdir(parents=True, exist_ok=True)
-    tag = f'seed{seed}_{os.getpid()}'   # two runs on one folder never write the same names
-    names = [f'face_{tag}_{i:03d}.png' for i in range(len(imgs))]
+    tag = f'seed{seed}_{hashlib.md5(json.dumps([used, temperature, len(imgs)]).encode()).hexdigest()[:8]}'   # same settings, same names
+    names = [f'face_{tag}_{i:03d}.png' for i in range(len(imgs))]; csv_name = f'conditions_{tag}.csv'
+    replaced = sum((out/f).exists() for f in [*names, csv_name])
     for name, im in zip(names, imgs): save_atomic(out/name, lambda t: Image.fromarray(im).save(t, format='PNG'))
-    rows = [[name, seed, temperature, *(conds.get(k, '') for k in GEN_CONDS)] for name in names]
     from facecvae.gender import write_csv
-    write_csv(out/f'conditions_{tag}.csv', ['file', 'seed', 'temperature', *GEN_CONDS], rows)
-    return out
+    write_csv(out/csv_name, ['file', 'seed', 'temperature', *GEN_CONDS], [[name, seed, temperature, *(used[k] for k in GEN_CONDS)] for name in names])
+    return out, replaced
 
 @console
 @call_parse
-def facecvae_generate(out:str=None,                  # output: a folder (one PNG each + a conditions CSV) or a .png grid
+def facecvae_generate(out:str=None,                  # output: an image path (.png, .jpg, ...) for a grid, else a folder (one PNG each + a conditions CSV)
                       model:str=None,                # cvae_decoder_model.pth or its folder (default: the bundled model)
-                      gender:float=None,             # 1 male ... 0 female
+                      gender:str=None,               # 1 or male ... 0 or female
                       hair_color:float=None,         # 1 dark ... 0 light
                       mouth:float=None,              # 1 open ... 0 closed
                       eyes:float=None,               # 1 open ... 0 closed
@@ -131,20 +142,21 @@ def facecvae_generate(out:str=None,                  # output: a folder (one PNG
                      ):
     "Generate faces with the attributes you ask for."
     with cli_errors('facecvae-generate'):
-        if out is None: raise FaceError('--out is needed: a folder, or a .png path for a grid')
+        if out is None: raise FaceError('--out is needed: a folder, or an image path (.png, .jpg) for a grid')
         if not 1 <= n <= 10000: raise FaceError(f'--n {n} must be from 1 to 10000')
         if not (0 < temperature <= 5): raise FaceError(f'--temperature {temperature} must be above 0 and at most 5')
         conds = check_conditions(dict(gender=gender, hair_color=hair_color, mouth=mouth, eyes=eyes,
                                       background_mean=background_mean, background_std=background_std))
         dec, cfg = load_decoder(model)
         if test: print(f'wrote {original_test(dec, out, seed, temperature)} and {Path(out)/"test_outputs"}'); return
-        res = write_faces(generate(dec, conds, n, seed, temperature, defaults=cfg.get('cond_defaults')), out, conds, seed, temperature)
-        print(f'wrote {n} face{"s" if n > 1 else ""} to {res}')
+        used = used_conditions(cond_vector(cfg.get('cond_defaults'), **conds))
+        res, replaced = write_faces(generate(dec, used, n, seed, temperature), out, used, seed, temperature)
+        print(f'wrote {n} face{"s" if n > 1 else ""} to {res}' + (f' (replaced {replaced} file{"s" if replaced > 1 else ""} of an earlier run with the same settings)' if replaced else ''))
 
 # %% ../nbs/06_generate.ipynb #23d8026c
 def png_bytes(img:np.ndarray, scale:int=4)->bytes:
-    "PNG of a uint8 image, enlarged `scale` times (nearest neighbour)."
-    im = Image.fromarray(img); im = im.resize((im.width * scale, im.height * scale), Image.NEAREST) if scale > 1 else im
+    "PNG of a uint8 image, enlarged `scale` times with a smooth (bicubic) filter."
+    im = Image.fromarray(img); im = im.resize((im.width * scale, im.height * scale), Image.BICUBIC) if scale > 1 else im
     buf = io.BytesIO(); im.save(buf, format='PNG', compress_level=1); return buf.getvalue()
 
 class FaceSliders:
@@ -155,12 +167,14 @@ class FaceSliders:
                  save_dir:Path='.',               # where the save button writes
                  scale:int=4,                     # display enlargement
                  z:torch.Tensor=None,             # start from this latent (e.g. an encoded photo)
+                 defaults:dict=None,              # the model's typical conditions (default: the bundled model's)
                 ):
         import ipywidgets as W
-        if decoder is None: decoder, cfg = load_decoder()
+        if decoder is None: decoder, cfg = load_decoder(); defaults = defaults or cfg.get('cond_defaults')
         self.decoder, self.save_dir, self.scale, self.frame_ms = decoder, Path(save_dir), scale, None
         self.latent = decoder.fc.in_features - len(COND_NAMES)
-        start = {**{k: 0.5 for k in GEN_CONDS}, **check_conditions(conditions or {})}
+        typical = used_conditions(cond_vector(defaults))        # the model's typical values: 0.5 is rare for gender and eyes
+        start = {**typical, **check_conditions(conditions or {})}
         self.sliders = {k: W.FloatSlider(value=start[k], min=0, max=1, step=0.01, description=k, continuous_update=True)
                         for k in GEN_CONDS}
         self.seed = W.IntText(value=seed, description='seed', layout=W.Layout(width='160px'))
@@ -211,7 +225,7 @@ def read_photo(path:Path, size:int, margin:float=DEFAULT_MARGIN)->np.ndarray:
     "A photo as the training images were made: upright RGB, border cut, centred square, `size` pixels (uint8)."
     try: img = load_rgb(path, int(size / (1 - 2 * margin)) + 1)
     except (OSError, ValueError, SyntaxError) as e: raise FaceError(f'{path} is not a readable image ({type(e).__name__}); choose a JPEG or PNG photo') from None
-    return np.asarray(crop_resize(img, size, margin))
+    return np.array(crop_resize(img, size, margin))   # a writable copy: torch warns about read-only arrays
 
 @torch.inference_mode()
 def encode_photo(path:Path,              # a face photo, any size

@@ -16,11 +16,24 @@ def test_generate_folder_and_grid(tmp_path):
     assert r.returncode == 0, r.stderr
     pngs = sorted((tmp_path/'faces').glob('*.png')); assert len(pngs) == 3
     rows = list(csv.DictReader(open(next((tmp_path/'faces').glob('conditions_*.csv')))))
-    assert len(rows) == 3 and rows[0]['gender'] == '0.0' and rows[0]['mouth'] == '1.0' and rows[0]['hair_color'] == ''
+    assert len(rows) == 3 and rows[0]['gender'] == '0.0' and rows[0]['mouth'] == '1.0'
+    assert all(0 <= float(rows[0][k]) <= 1 for k in ('hair_color', 'eyes', 'background_mean', 'background_std'))   # typical values, written
     size = json.loads((BUNDLED/'cvae_decoder_model.json').read_text())['size']
     assert Image.open(pngs[0]).size == (size, size)
     r = run_cli('facecvae-generate', '--n', 4, '--out', tmp_path/'grid.png')
     assert r.returncode == 0 and Image.open(tmp_path/'grid.png').size == (2 * size, 2 * size)
+
+def test_output_suffix_rerun_and_gender_words(tmp_path):
+    "An image suffix makes a grid in that format; the same command again replaces its files and says so; --gender male is 1."
+    r = run_cli('facecvae-generate', '--n', 4, '--out', tmp_path/'grid.jpg')
+    assert r.returncode == 0 and (tmp_path/'grid.jpg').is_file() and Image.open(tmp_path/'grid.jpg').format == 'JPEG', r.stderr
+    args = ('facecvae-generate', '--gender', 'male', '--n', 2, '--seed', 7, '--out', tmp_path/'f')
+    first, again = run_cli(*args), run_cli(*args)
+    assert first.returncode == again.returncode == 0 and 'replaced' not in first.stdout and 'replaced 3 files' in again.stdout
+    assert len(list((tmp_path/'f').iterdir())) == 3                       # 2 faces + 1 CSV, not twice that
+    r = run_cli('facecvae-generate', '--gender', 1, '--n', 2, '--seed', 7, '--out', tmp_path/'one')
+    assert sorted(p.name for p in (tmp_path/'one').iterdir()) == sorted(p.name for p in (tmp_path/'f').iterdir())   # male is 1
+    assert "1 or male" in one_error_line(run_cli('facecvae-generate', '--gender', 'man', '--out', tmp_path/'x.png'), 'facecvae-generate')
 
 def test_same_seed_same_faces(tmp_path):
     for d in ('a', 'b'): assert run_cli('facecvae-generate', '--seed', 3, '--n', 2, '--out', tmp_path/f'{d}.png').returncode == 0
