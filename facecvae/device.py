@@ -36,7 +36,7 @@ def cpu_bf16_flags()->bool:
 @functools.cache
 def cpu_bf16_speedup()->float:
     "float32 time ÷ bfloat16-autocast time of a training step of one convolution on this CPU (once per process, one thread, < 0.5 s)."
-    with torch.inference_mode(False):   # callers may be predicting
+    with torch.inference_mode(False), torch.random.fork_rng(devices=[]):   # callers may be predicting; their random numbers stay theirs
         conv = nn.Conv2d(64, 64, 3, padding=1).to(memory_format=torch.channels_last)
         x = torch.randn(16, 64, 16, 16).contiguous(memory_format=torch.channels_last)
     def best(bf16:bool)->float:
