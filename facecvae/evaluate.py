@@ -14,7 +14,7 @@ from .preprocess import FaceError, cli_errors, console, save_atomic, IMG_EXTS, D
 from .device import as_device
 from .conditions import cvae_data, valid_idx, valid_set, measure, to_uint8
 from .model import load_cvae_part, decode
-from .generate import find_model, load_decoder, condition_models_in, read_photo, sweep_grid, image_grid
+from .generate import find_model, load_decoder, condition_models_in, read_photo, sweep_grid
 
 # %% auto #0
 __all__ = ['EVAL_EXTRA', 'INCEPTION_PKG', 'INCEPTION_FILE', 'INCEPTION_SHA1', 'JUDGE_SIZE', 'LIP_UP', 'LIP_DOWN', 'MOUTH_L',
@@ -24,8 +24,8 @@ __all__ = ['EVAL_EXTRA', 'INCEPTION_PKG', 'INCEPTION_FILE', 'INCEPTION_SHA1', 'J
            'as_uint8_nhwc', 'cache_dir', 'inception_features', 'fid', 'kid', 'face_mesh', 'face_landmarks',
            'mouth_openness', 'eye_openness', 'luminance', 'face_frame', 'hair_luminance', 'background_mask',
            'judge_one', 'judge', 'judged_control', 'grid_energy', 'chroma', 'face_mask', 'face_chroma', 'chroma_range',
-           'colour_outliers', 'sample_sheet', 'schedule', 'real_sets', 'control_plot', 'evaluate', 'report_md',
-           'facecvae_evaluate', 'write_model_card']
+           'colour_outliers', 'sample_sheet', 'stages', 'schedule', 'real_sets', 'control_plot', 'evaluate',
+           'report_md', 'facecvae_evaluate', 'write_model_card']
 
 # %% ../nbs/07_evaluate.ipynb #e7000007
 def laplacian_var(x:torch.Tensor)->float:
@@ -150,7 +150,7 @@ def inception_features(imgs,                 # uint8 N x H x W x 3, or float N x
                       )->np.ndarray:
     "Inception-v3 pool features (N x 2048, float64) of a set of images."
     x = as_uint8_nhwc(imgs).contiguous()
-    key = cache_dir()/'inception'/f'{hashlib.sha1(x.numpy().tobytes()).hexdigest()}_{len(x)}x{x.shape[1]}x{x.shape[2]}.npy'
+    key = cache_dir()/'inception'/f'{hashlib.sha1(x.numpy().tobytes()).hexdigest()}_{len(x)}x{x.shape[1]}x{x.shape[2]}.npy' if cache else None
     if cache and key.exists(): return np.load(key)
     dev = as_device(device); model = load_inception(str(dev)); starts = range(0, len(x), bs)
     def feats(i):
@@ -316,11 +316,15 @@ def sample_sheet(samples, real, n:int=64, scale:int=2)->Image.Image:
 TARGETS = dict(judge_face_found=0.99, judge_gender=0.99, judge_mouth=0.95, judge_eyes=0.92, judge_hair_color=0.9,
                judge_background_mean=0.9, judge_background_std=0.8, grid_ratio=1.2, colour_ratio=1.2)
 
+def stages(cfg:dict)->list:
+    "The training runs that made a model, first to last (a fine-tuned model's config records the run it started from in `base`)."
+    out, r = [], cfg
+    while r: out.insert(0, r); r = r.get('base')
+    return out
+
 def schedule(cfg:dict)->str:
     "A model's whole training schedule from its config, e.g. '40 + 8 + 3 = 51 epochs in 3 stages'."
-    stages, r = [], cfg
-    while r: stages.insert(0, r); r = r.get('base')    # a fine-tuned model records the run it started from
-    ep = [s.get('epochs_done') or s.get('epochs') or 0 for s in stages]
+    ep = [s.get('epochs_done') or s.get('epochs') or 0 for s in stages(cfg)]
     return f'{ep[0]} epochs' if len(ep) == 1 else f'{" + ".join(map(str, ep))} = {sum(ep)} epochs in {len(ep)} stages'
 
 def real_sets(cfg:dict, work:Path=None, real:Path=None, n:int=2000, seed:int=0, cms:tuple=None)->tuple:
@@ -405,7 +409,8 @@ def evaluate(model:Path=None,          # the C-VAE folder or decoder file (defau
             for x, l in ((S, lS), (A, lA), (B, lB)): timed('landmarks', judge, x, l)
             rng = chroma_range(B, lB); cs, ca = colour_outliers(S, lS, rng), colour_outliers(A, lA, rng)
             rep.update(colour_samples=cs, colour_real=ca, colour_ratio=cs / ca if ca > 0 else float('nan'))
-        except MissingExtra as e: notes.append(str(e)) if str(e) not in notes else None
+        except MissingExtra as e:
+            if str(e) not in notes: notes.append(str(e))
     rep.update(seconds=round(time.time() - t_all, 1), times=times, notes=notes)
     save_atomic(out/'report.json', lambda t: t.write_text(json.dumps(rep, indent=1)))
     save_atomic(out/'report.md', lambda t: t.write_text(report_md(rep)))
@@ -476,11 +481,9 @@ def write_model_card(dest:Path, rep:dict, cmd:str='facecvae-evaluate --work WORK
                                     f'+ condition consistency (weight {r.get("cond_w")})'
                                     + (f' + adversarial term on prior samples (weight {r["sample_w"]})' if r.get('sample_w') else '')
                                     + (' with the blur discriminator' if r.get('disc') == 'blur' else ''))
-    stages, r = [], cfg
-    while r: stages.insert(0, r); r = r.get('base')
-    mins = lambda r: f'{r.get("train_seconds", 0)/60:.0f} min'
-    how = ' '.join([f'Trained from scratch for {stages[0].get("epochs_done")} epochs ({mins(stages[0])} on a 2-core CPU) with {terms(stages[0])}.',
-                    *(f'Then fine-tuned for {s.get("epochs_done")} epochs ({mins(s)}, peak learning rate {s.get("lr")}) with {terms(s)}.' for s in stages[1:])])
+    runs = stages(cfg); mins = lambda r: f'{r.get("train_seconds", 0)/60:.0f} min'
+    how = ' '.join([f'Trained from scratch for {runs[0].get("epochs_done")} epochs ({mins(runs[0])} on a 2-core CPU) with {terms(runs[0])}.',
+                    *(f'Then fine-tuned for {s.get("epochs_done")} epochs ({mins(s)}, peak learning rate {s.get("lr")}) with {terms(s)}.' for s in runs[1:])])
     rare = float((torch.tensor(cfg['cond_pool'])[:, list(cfg['cond_names']).index('eyes')] < 0.2).float().mean())
     body = report_md(rep).split('\n', 2)[2].split('![')[0].rstrip()
     L = ['# facecvae bundled model', '',
@@ -496,7 +499,7 @@ def write_model_card(dest:Path, rep:dict, cmd:str='facecvae-evaluate --work WORK
          'training condition vectors kept with the model have an `eyes` condition below 0.2, and faces asked for nearly closed '
          'eyes get dark stripes over the eyes rather than closed lids. The condition-consistency loss leaves red marks where the '
          'condition models look (cheeks, mouth)'
-         + (', and the adversarial stage on samples a grid texture in backgrounds and hair' if any(s.get('sample_w') for s in stages) else '') + '. '
+         + (', and the adversarial stage on samples a grid texture in backgrounds and hair' if any(s.get('sample_w') for s in runs) else '') + '. '
          + ('Below target by the independent measures: ' + ', '.join(f'{k.replace("judge_", "")} {rep[k]:.2f}' for k in TARGETS if k in rep and _ok(rep, k, k.endswith('ratio')) == '✗') + '.'
             if any(k in rep and _ok(rep, k, k.endswith('ratio')) == '✗' for k in TARGETS) else ''), '']
     return save_atomic(dest/'MODEL_CARD.md', lambda t: t.write_text('\n'.join(L)))

@@ -11,7 +11,7 @@ import numpy as np, torch
 from torch import nn
 from fastai.data.load import DataLoader
 from fastai.data.core import DataLoaders
-from fastai.torch_core import TensorImage, default_device, to_float, to_device
+from fastai.torch_core import TensorImage, default_device, to_device
 from fastai.learner import Learner
 import fastai.callback.schedule, fastai.callback.progress  # fit_one_cycle, no_bar
 from fastai.callback.core import Callback

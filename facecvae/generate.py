@@ -4,19 +4,18 @@
 
 # %% ../nbs/06_generate.ipynb #8b7ac9c4
 from __future__ import annotations
-import sys, os, csv, io, json, math, time, hashlib
+import sys, csv, io, json, math, time, hashlib
 from pathlib import Path
 import numpy as np, torch
 from PIL import Image, ImageDraw
 from fastcore.script import call_parse
-from .preprocess import FaceError, cli_errors, console, save_atomic, load_rgb, crop_resize, DEFAULT_MARGIN, COND_NAMES
+from .preprocess import FaceError, cli_errors, console, save_atomic, load_rgb, crop_resize, _save_img, DEFAULT_MARGIN, COND_NAMES
 from .model import load_cvae_part
 
 # %% auto #0
-__all__ = ['BUNDLED', 'GEN_CONDS', 'GRID_FORMATS', 'find_model', 'load_decoder', 'check_conditions', 'cond_vector', 'generate',
-           'image_grid', 'original_test', 'used_conditions', 'write_faces', 'facecvae_generate', 'png_bytes',
-           'FaceSliders', 'condition_models_in', 'read_photo', 'encode_photo', 'edit_photo', 'sweep_grid',
-           'bundle_model']
+__all__ = ['BUNDLED', 'GEN_CONDS', 'find_model', 'load_decoder', 'check_conditions', 'cond_vector', 'generate', 'image_grid',
+           'original_test', 'used_conditions', 'write_faces', 'facecvae_generate', 'png_bytes', 'FaceSliders',
+           'condition_models_in', 'read_photo', 'encode_photo', 'edit_photo', 'sweep_grid', 'bundle_model']
 
 # %% ../nbs/06_generate.ipynb #eb93d50f
 BUNDLED = Path(__file__).parent/'models' if '__file__' in globals() else Path('../facecvae/models')
@@ -103,18 +102,15 @@ def original_test(decoder, out_dir:Path, seed:int=0, temperature:float=1., n:int
     return save_atomic(out_dir/'test_output.png', lambda t: sheet.save(t, format='PNG'))
 
 # %% ../nbs/06_generate.ipynb #0b479295
-GRID_FORMATS = {'.png': 'PNG', '.jpg': 'JPEG', '.jpeg': 'JPEG', '.webp': 'WEBP', '.bmp': 'BMP', '.tif': 'TIFF', '.tiff': 'TIFF'}
-
 def used_conditions(c:torch.Tensor)->dict:
     "A condition vector as the values a person sets (gender = male_prob), rounded for files."
     return {'gender': round(float(c[0]), 4), **{k: round(float(v), 4) for k, v in zip(COND_NAMES[2:], c[2:])}}
 
 def write_faces(imgs:np.ndarray, out:Path, used:dict, seed:int, temperature:float)->tuple:
     "Save faces: an image path gets a grid, anything else is a folder of PNGs plus a CSV of `used`; returns (path, files replaced)."
-    out = Path(out); fmt = GRID_FORMATS.get(out.suffix.lower())
-    if fmt:
-        old = out.exists(); g = image_grid(imgs)
-        return save_atomic(out, lambda t: g.save(t, format=fmt, **({'quality': 95} if fmt == 'JPEG' else {}))), int(old)
+    out = Path(out)
+    if Image.registered_extensions().get(out.suffix.lower()) in Image.SAVE:   # .png, .jpg, .webp, ...: one grid in that format
+        old = out.exists(); _save_img(image_grid(imgs), out); return out, int(old)
     if out.exists() and not out.is_dir(): raise FaceError(f'{out} exists and is not a folder; give a folder or an image path (.png, .jpg) for a grid')
     out.mkdir(parents=True, exist_ok=True)
     tag = f'seed{seed}_{hashlib.md5(json.dumps([used, temperature, len(imgs)]).encode()).hexdigest()[:8]}'   # same settings, same names

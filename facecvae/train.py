@@ -14,11 +14,11 @@ from fastai.callback.core import Callback, CancelFitException
 from fastai.data.core import DataLoaders
 from fastai.torch_core import TensorImage, default_device, to_float
 from fastcore.script import call_parse
-from .preprocess import FaceError, cli_errors, console, save_atomic, load_cache, DEFAULT_SIZE
+from .preprocess import FaceError, cli_errors, console, save_atomic, DEFAULT_SIZE
 from .device import as_device, compute_precision, autocast_for, use_precision
-from .gender import ArrayDL, Tensors, images_tensor, split_idx, Autocast, fit_from, load_gender_model
+from .gender import ArrayDL, Tensors, split_idx, Autocast, fit_from, load_gender_model
 from .attributes import ATTRS, attributes_model
-from .conditions import COND_NAMES, load_conditions, cvae_data, valid_set, VALID_PCT, SPLIT_SEED
+from .conditions import COND_NAMES, cvae_data, valid_set, VALID_PCT, SPLIT_SEED
 from .model import CVAE, save_cvae, load_cvae_part, n_params, MODEL_FILES, fit_latent_prior
 from .evaluate import image_stats, psnr   # training may use the measures; they never import training
 
@@ -78,12 +78,12 @@ def make_tiny_work(folder:Path, n:int=40, size:int=32, seed:int=0,
                    faces:Path=None,   # take the first `n` real photos of this data folder instead of random pixels
                   )->Path:
     "A working folder with `n` images and random conditions in the real file formats (for tests)."
-    from facecvae.preprocess import cache_paths, list_images, load_rgb, crop_resize, LAYOUT
+    from facecvae.preprocess import cache_paths, list_images, process_image, LAYOUT
     from facecvae.gender import write_csv
     folder = Path(folder); folder.mkdir(parents=True, exist_ok=True); rng = np.random.RandomState(seed)
     npy, idx, _ = cache_paths(folder, size)
     if faces is None: np.save(npy, rng.randint(0, 256, (n, size, size, 3), dtype=np.uint8))
-    else: np.save(npy, np.stack([np.asarray(crop_resize(load_rgb(p), size)) for p in list_images(Path(faces)/LAYOUT['first_dataset'])[0][:n]]))
+    else: np.save(npy, np.stack([process_image(p, None, size)[0] for p in list_images(Path(faces)/LAYOUT['first_dataset'])[0][:n]]))   # as preprocessing makes them
     names = [f'resized_images/first_dataset/{i}.jpg' for i in range(n)]
     write_csv(idx, ['image_path', 'dataset', 'gender', 'position', 'source'], [(p, 'first_dataset', '', i, p) for i, p in enumerate(names)])
     g = rng.rand(n)
@@ -189,8 +189,9 @@ class DiscStep(Callback):
     def __init__(self, disc:nn.Module, lr:float=2e-4):
         self.disc, self.opt = disc, torch.optim.Adam(disc.parameters(), lr=lr, betas=(0.5, 0.99))
     def before_fit(self):
-        dev = as_device(self.dls.device); self.disc.to(dev); self.p = getattr(self.learn, 'precision', None)   # set by `Autocast`, which runs first
-        self.scaler = torch.amp.GradScaler(dev.type, enabled=compute_precision(dev, self.p) == 'fp16')
+        dev = as_device(self.dls.device); self.disc.to(dev)
+        self.p = getattr(self.learn, 'precision', None) or compute_precision(dev)   # set by `Autocast`, which runs first
+        self.scaler = torch.amp.GradScaler(dev.type, enabled=self.p == 'fp16')
     def after_step(self):
         if not self.loss_func.sharp_on: return
         real, samples = self.yb[0], getattr(self.learn, 'sample_fakes', None); self.learn.sample_fakes = None
