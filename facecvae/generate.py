@@ -4,7 +4,7 @@
 
 # %% ../nbs/06_generate.ipynb #8b7ac9c4
 from __future__ import annotations
-import sys, csv, io, json, math, time, hashlib
+import os, sys, csv, io, json, math, time, hashlib
 from pathlib import Path
 import numpy as np, torch
 from PIL import Image, ImageDraw
@@ -13,13 +13,18 @@ from .preprocess import FaceError, cli_errors, console, save_atomic, load_rgb, c
 from .model import load_cvae_part
 
 # %% auto #0
-__all__ = ['BUNDLED', 'GEN_CONDS', 'find_model', 'load_decoder', 'check_conditions', 'cond_vector', 'generate', 'image_grid',
-           'original_test', 'used_conditions', 'write_faces', 'facecvae_generate', 'png_bytes', 'FaceSliders',
-           'condition_models_in', 'read_photo', 'encode_photo', 'edit_photo', 'sweep_grid', 'bundle_model']
+__all__ = ['BUNDLED', 'GEN_CONDS', 'LABELS', 'SHORT', 'find_model', 'load_decoder', 'check_conditions', 'cond_vector', 'generate',
+           'image_grid', 'original_test', 'used_conditions', 'write_faces', 'facecvae_generate', 'condition_models_in',
+           'read_photo', 'encode_photo', 'edit_photo', 'png_bytes', 'default_save_dir', 'sweep_frames', 'write_gif',
+           'FaceSliders', 'sweep_grid', 'bundle_model']
 
 # %% ../nbs/06_generate.ipynb #eb93d50f
 BUNDLED = Path(__file__).parent/'models' if '__file__' in globals() else Path('../facecvae/models')
 GEN_CONDS = ('gender', 'hair_color', 'mouth', 'eyes', 'background_mean', 'background_std')  # what a person sets
+LABELS = dict(gender='gender: 0 female … 1 male', hair_color='hair: 0 light … 1 dark', mouth='mouth: 0 closed … 1 open',
+              eyes='eyes: 0 closed … 1 open', background_mean='background: 0 dark … 1 bright',
+              background_std='background: 0 plain … 1 busy')       # what the sliders say
+SHORT = dict(gender='gender', hair_color='hair', mouth='mouth', eyes='eyes', background_mean='bg bright', background_std='bg busy')   # under grid tiles
 
 def find_model(path:Path=None,            # a cvae_decoder_model.pth, or a folder holding one (default: the bundled model)
                part:str='decoder')->Path:
@@ -80,7 +85,7 @@ def image_grid(imgs:np.ndarray, ncols:int=None, labels:list=None, scale:int=1)->
     sheet = Image.new('RGB', (ncols * w, nrows * (h + lh)), 'white'); d = ImageDraw.Draw(sheet)
     for i, im in enumerate(imgs):
         r, c = divmod(i, ncols)
-        sheet.paste(Image.fromarray(im).resize((w, h), Image.NEAREST), (c * w, r * (h + lh)))
+        sheet.paste(Image.fromarray(im).resize((w, h), Image.BICUBIC), (c * w, r * (h + lh)))
         if labels: d.text((c * w + 2, r * (h + lh) + h + 1), str(labels[i]), fill='black')
     return sheet
 
@@ -149,88 +154,30 @@ def facecvae_generate(out:str=None,                  # output: an image path (.p
         res, replaced = write_faces(generate(dec, used, n, seed, temperature), out, used, seed, temperature)
         print(f'wrote {n} face{"s" if n > 1 else ""} to {res}' + (f' (replaced {replaced} file{"s" if replaced > 1 else ""} of an earlier run with the same settings)' if replaced else ''))
 
-# %% ../nbs/06_generate.ipynb #23d8026c
-def png_bytes(img:np.ndarray, scale:int=4)->bytes:
-    "PNG of a uint8 image, enlarged `scale` times with a smooth (bicubic) filter."
-    im = Image.fromarray(img); im = im.resize((im.width * scale, im.height * scale), Image.BICUBIC) if scale > 1 else im
-    buf = io.BytesIO(); im.save(buf, format='PNG', compress_level=1); return buf.getvalue()
-
-class FaceSliders:
-    "ipywidgets to generate faces live: sliders for the conditions, seed, temperature, new face, save."
-    def __init__(self, decoder=None,              # a loaded decoder (default: the bundled one)
-                 conditions:dict=None,            # starting values
-                 seed:int=0, temperature:float=0.8,
-                 save_dir:Path='.',               # where the save button writes
-                 scale:int=4,                     # display enlargement
-                 z:torch.Tensor=None,             # start from this latent (e.g. an encoded photo)
-                 defaults:dict=None,              # the model's typical conditions (default: the bundled model's)
-                ):
-        import ipywidgets as W
-        if decoder is None: decoder, cfg = load_decoder(); defaults = defaults or cfg.get('cond_defaults')
-        self.decoder, self.save_dir, self.scale, self.frame_ms = decoder, Path(save_dir), scale, None
-        self.latent = decoder.fc.in_features - len(COND_NAMES)
-        typical = used_conditions(cond_vector(defaults))        # the model's typical values: 0.5 is rare for gender and eyes
-        start = {**typical, **check_conditions(conditions or {})}
-        self.sliders = {k: W.FloatSlider(value=start[k], min=0, max=1, step=0.01, description=k, continuous_update=True)
-                        for k in GEN_CONDS}
-        self.seed = W.IntText(value=seed, description='seed', layout=W.Layout(width='160px'))
-        self.temp = W.FloatSlider(value=temperature, min=0.1, max=1.5, step=0.05, description='temperature')
-        self.new_btn, self.save_btn = W.Button(description='new face'), W.Button(description='save')
-        self.image, self.msg = W.Image(format='png'), W.Label()
-        self.z_fixed, self.eps = z, self._draw_eps()
-        for s in (*self.sliders.values(), self.temp): s.observe(lambda _: self.update(), 'value')
-        self.seed.observe(lambda _: self.new_z(self.seed.value), 'value')
-        self.new_btn.on_click(lambda _: self.new_z(self.seed.value + 1))
-        self.save_btn.on_click(lambda _: self.save())
-        self.widget = W.HBox([self.image, W.VBox([*self.sliders.values(), self.temp, W.HBox([self.seed, self.new_btn]),
-                                                  self.save_btn, self.msg])])
-        self.update()
-
-    def _draw_eps(self): return torch.randn(1, self.latent, generator=torch.Generator().manual_seed(self.seed.value))
-    @property
-    def z(self)->torch.Tensor:
-        "The latent shown: the fixed one (an encoded photo), else the seed's noise mapped through the latent prior."
-        return self.z_fixed if self.z_fixed is not None else self.decoder.z_from_eps(self.eps, self.temp.value)
-    def values(self)->dict: return {k: s.value for k, s in self.sliders.items()}
-    def new_z(self, seed:int):
-        "A new random face (new latent) from `seed`."
-        if self.seed.value != seed: self.seed.value = seed; return   # the seed box's observer comes back here
-        self.z_fixed, self.eps = None, self._draw_eps(); self.update()
-    def update(self):
-        "Decode the current latent and conditions and show it."
-        t = time.perf_counter()
-        self.img = generate(self.decoder, self.values(), z=self.z)[0]
-        self.image.value = png_bytes(self.img, self.scale)
-        self.frame_ms = (time.perf_counter() - t) * 1000
-    def save(self)->Path:
-        "Save the current face as a PNG in `save_dir`."
-        v = self.values(); name = f'face_seed{self.seed.value}_' + '_'.join(f'{k[:4]}{v[k]:.2f}' for k in GEN_CONDS) + '.png'
-        p = save_atomic(self.save_dir/name, lambda t: Image.fromarray(self.img).save(t, format='PNG'))
-        self.msg.value = f'saved {p}'; return p
-    def _ipython_display_(self):
-        from IPython.display import display
-        display(self.widget)
-
 # %% ../nbs/06_generate.ipynb #27f462ef
 def condition_models_in(folder:Path=None)->tuple:
     "The gender classifier and attribute regressors from `folder` (default: the bundled ones)."
     from facecvae.conditions import condition_models
     return condition_models(Path(folder) if folder else BUNDLED)
 
-def read_photo(path:Path, size:int, margin:float=DEFAULT_MARGIN)->np.ndarray:
+def read_photo(photo,                      # a file path, or the file's bytes (an upload)
+               size:int, margin:float=DEFAULT_MARGIN,
+               name:str=None,              # what to call it in messages (default: the path)
+              )->np.ndarray:
     "A photo as the training images were made: upright RGB, border cut, centred square, `size` pixels (uint8)."
-    try: img = load_rgb(path, int(size / (1 - 2 * margin)) + 1)
-    except (OSError, ValueError, SyntaxError) as e: raise FaceError(f'{path} is not a readable image ({type(e).__name__}); choose a JPEG or PNG photo') from None
+    try: img = load_rgb(io.BytesIO(photo) if isinstance(photo, bytes) else photo, int(size / (1 - 2 * margin)) + 1)
+    except (OSError, ValueError, SyntaxError) as e: raise FaceError(f'{name or photo} is not a readable image ({type(e).__name__}); choose a JPEG or PNG photo') from None
     return np.array(crop_resize(img, size, margin))   # a writable copy: torch warns about read-only arrays
 
 @torch.inference_mode()
-def encode_photo(path:Path,              # a face photo, any size
+def encode_photo(photo,                  # a face photo (path or file bytes), any size
                  model:Path=None,        # folder (or decoder file) of the C-VAE (default: bundled)
                  cond_models:tuple=None, # condition models (default: from the model's folder)
+                 name:str=None,          # the photo's name in messages
                 )->dict:
     "Read a photo, measure its conditions and encode it: dict(img, cond (tensor), z, conditions (by name))."
     enc, cfg = load_cvae_part(find_model(model, 'encoder'), 'encoder')
-    img = read_photo(path, cfg['size'], cfg.get('margin') or DEFAULT_MARGIN)
+    img = read_photo(photo, cfg['size'], cfg.get('margin') or DEFAULT_MARGIN, name)
     from facecvae.conditions import measure
     x = torch.from_numpy(img).permute(2, 0, 1)[None].float() / 255
     c = torch.from_numpy(measure(cond_models or condition_models_in(Path(find_model(model)).parent), x)[0])
@@ -245,13 +192,175 @@ def edit_photo(path:Path, changes:dict, model:Path=None, cond_models:tuple=None)
     edited = generate(dec, {**e['conditions'], **changes}, z=e['z'])[0]
     return np.concatenate([e['img'], rec, edited], 1)
 
+# %% ../nbs/06_generate.ipynb #f0f522fc
+def png_bytes(img:np.ndarray, size:int=None)->bytes:
+    "PNG of a uint8 image, enlarged to `size` x `size` pixels with a smooth (bicubic) filter."
+    im = Image.fromarray(img); im = im.resize((size, size), Image.BICUBIC) if size and size != im.width else im
+    buf = io.BytesIO(); im.save(buf, format='PNG', compress_level=1); return buf.getvalue()
+
+def default_save_dir()->Path:
+    "Where saved faces go unless the user picks a folder: `$FACECVAE_OUT`, else `~/facecvae-faces` (never the repository)."
+    return Path(os.environ.get('FACECVAE_OUT') or Path.home()/'facecvae-faces')
+
+def sweep_frames(decoder, name:str, z:torch.Tensor, conditions:dict, steps:int=24)->np.ndarray:
+    "Frames of one face (latent `z`) with condition `name` swept 0 → 1 and back: a loop for a GIF."
+    up = np.concatenate([generate(decoder, {**conditions, name: float(v)}, z=z) for v in np.linspace(0, 1, steps)])
+    return np.concatenate([up, up[-2:0:-1]])
+
+def write_gif(frames:np.ndarray, path:Path, size:int=256, ms:int=80)->Path:
+    "Save frames as a looping GIF, each enlarged to `size` pixels (bicubic)."
+    ims = [Image.fromarray(f).resize((size, size), Image.BICUBIC) for f in frames]
+    return save_atomic(Path(path), lambda t: ims[0].save(t, format='GIF', save_all=True, append_images=ims[1:], duration=ms, loop=0))
+
+
+# %% ../nbs/06_generate.ipynb #c413b095
+class FaceSliders:
+    "A small app: sliders for the conditions, new face / seed, upload a photo to edit, reset, save and load, animate."
+    def __init__(self, decoder=None,              # a loaded decoder (default: the model in `model`)
+                 model:Path=None,                 # folder (or decoder file) of the model: encoder and condition models for uploads (default: bundled)
+                 conditions:dict=None,            # starting values (default: the model's typical values)
+                 seed:int=0, temperature:float=0.8,
+                 save_dir:Path=None,              # where save and animate write (default: `default_save_dir()`, outside the repository)
+                 size:int=256,                    # side of the shown face in pixels (smooth enlargement)
+                 defaults:dict=None,              # the model's typical conditions (default: from the model's config)
+                ):
+        import ipywidgets as W
+        self.model = model
+        if decoder is None: decoder, cfg = load_decoder(model); defaults = defaults or cfg.get('cond_defaults')
+        self.decoder, self.size, self.frame_ms, self.photo, self._hold = decoder, size, None, None, False
+        self.latent = decoder.fc.in_features - len(COND_NAMES)
+        self.typical = used_conditions(cond_vector(defaults))   # 0.5 is rare for gender and eyes: start where faces are typical
+        self.start = {**self.typical, **check_conditions(conditions or {})}
+        wide, label = W.Layout(width='580px'), {'description_width': '240px'}
+        self.sliders = {k: W.FloatSlider(value=self.start[k], min=0, max=1, step=0.01, description=LABELS[k], style=label,
+                                         layout=wide, readout_format='.2f') for k in GEN_CONDS}
+        self.temp = W.FloatSlider(value=temperature, min=0.1, max=1.5, step=0.05, description='temperature (variety)', style=label, layout=wide)
+        self.seed = W.IntText(value=seed, description='seed', layout=W.Layout(width='150px'), style={'description_width': '40px'})
+        btn = lambda d, tip: W.Button(description=d, tooltip=tip, layout=W.Layout(width='auto'))
+        self.new_btn, self.reset_btn = btn('new face', 'a new random face (next seed)'), btn('reset', "back to the typical values, or to the photo's own")
+        self.upload = W.FileUpload(accept='image/*,.json', multiple=False, description='upload photo or .json', layout=W.Layout(width='auto'))
+        self.folder = W.Text(value=str(save_dir or default_save_dir()), description='folder', layout=W.Layout(width='360px'), style={'description_width': '50px'})
+        self.out_size = W.Dropdown(options=[64, 128, 256, 512, 1024], value=512, description='px', layout=W.Layout(width='120px'), style={'description_width': '25px'})
+        self.save_btn, self.gif_btn = btn('save', 'PNG + JSON (conditions, seed, temperature, latent) in the folder'), btn('animate', 'GIF of the chosen condition swept 0 → 1')
+        self.gif_cond = W.Dropdown(options=[(LABELS[k], k) for k in GEN_CONDS], value='mouth', layout=W.Layout(width='200px'))
+        px = f'{size}px'
+        self.image, self.original = (W.Image(format='png', width=size, height=size, layout=W.Layout(width=px, height=px, flex='0 0 auto')) for _ in range(2))
+        self.caption = W.HTML()
+        self.orig_box = W.VBox([self.original, W.HTML('<center>photo</center>')], layout=W.Layout(display='none'))
+        self.msg = W.HTML(layout=W.Layout(width=f'{2 * size + 540}px'))
+        for s in (*self.sliders.values(), self.temp): s.observe(lambda _: self.update(), 'value')
+        self.seed.observe(lambda _: self.new_z(self.seed.value), 'value')
+        self.new_btn.on_click(lambda _: self.new_z(self.seed.value + 1))
+        self.reset_btn.on_click(lambda _: self.reset())
+        self.save_btn.on_click(lambda _: self._safe(self.save))
+        self.gif_btn.on_click(lambda _: self._safe(lambda: self.animate(self.gif_cond.value)))
+        self.upload.observe(self._uploaded, 'value')
+        faces = W.HBox([self.orig_box, W.VBox([self.image, self.caption])], layout=W.Layout(align_items='flex-start'))
+        controls = W.VBox([*self.sliders.values(), self.temp, W.HBox([self.seed, self.new_btn, self.reset_btn, self.upload]),
+                           W.HBox([self.folder, self.out_size, self.save_btn]), W.HBox([self.gif_cond, self.gif_btn])])
+        self.widget = W.VBox([W.HBox([faces, controls], layout=W.Layout(align_items='flex-start')), self.msg])
+        for name, wd in (('face', self.image), ('photo', self.original), ('upload', self.upload), ('msg', self.msg), *self.sliders.items()):
+            wd.add_class(f'facecvae-{name}')   # stable handles for the browser test and for styling
+        self.z_fixed, self.eps = None, self._draw_eps()
+        self.update()
+
+    def _draw_eps(self): return torch.randn(1, self.latent, generator=torch.Generator().manual_seed(self.seed.value))
+    @property
+    def z(self)->torch.Tensor:
+        "The latent shown: the fixed one (a photo's or a loaded face's), else the seed's noise through the latent prior."
+        return self.z_fixed if self.z_fixed is not None else self.decoder.z_from_eps(self.eps, self.temp.value)
+    def values(self)->dict: return {k: s.value for k, s in self.sliders.items()}
+    def set_values(self, conditions:dict):
+        "Move the sliders to `conditions` (by name) and show the face once."
+        self._hold = True
+        try:
+            for k, v in check_conditions(conditions).items(): self.sliders[k].value = v
+        finally: self._hold = False
+        self.update()
+    def reset(self):
+        "Sliders back to where this face started: the photo's own conditions, else the model's typical values."
+        self.set_values(self.photo['conditions'] if self.photo else self.typical)
+    def new_z(self, seed:int):
+        "A new random face (new latent) from `seed`; leaves the photo."
+        if self.seed.value != seed: self.seed.value = seed; return   # the seed box's observer comes back here
+        if self._hold: return
+        self.z_fixed, self.eps, self.photo = None, self._draw_eps(), None
+        self.orig_box.layout.display = 'none'; self.update()
+    def update(self):
+        "Decode the current latent and conditions and show it."
+        if self._hold: return
+        t = time.perf_counter()
+        self.img = generate(self.decoder, self.values(), z=self.z)[0]
+        self.image.value = png_bytes(self.img, self.size)
+        self.frame_ms = (time.perf_counter() - t) * 1000
+        self.caption.value = f'<center>generated · {self.frame_ms:.0f} ms</center>'
+
+    def load_photo(self, photo, name:str=None):
+        "Encode a photo (path or file bytes): its latent and measured conditions go on the sliders, the photo beside the face."
+        e = encode_photo(photo, self.model, name=name)
+        self.photo = dict(e, name=name or Path(photo).name)
+        self.original.value = png_bytes(e['img'], self.size); self.orig_box.layout.display = 'flex'
+        self.z_fixed = e['z']; self.set_values(e['conditions'])
+        self.say(f"{self.photo['name']}: its conditions are on the sliders; move them to edit it, reset to go back, new face to leave it")
+    def _uploaded(self, change):
+        if not change['new']: return
+        f = change['new'][0]; name, data = f['name'], bytes(f['content'])
+        self._safe(lambda: self.load(data, name) if name.lower().endswith('.json') else self.load_photo(data, name))
+        self.upload.value = ()   # the same file can be uploaded again
+
+    def state(self)->dict:
+        "Everything that makes this face: conditions, seed, temperature, latent, model."
+        return dict(conditions=self.values(), seed=self.seed.value, temperature=self.temp.value, latent=[round(float(v), 6) for v in self.z[0]],
+                    photo=self.photo['name'] if self.photo else None, model=str(find_model(self.model)))
+    def save(self, folder:Path=None, size:int=None)->tuple:
+        "Write the face as a PNG (`size` px) and a JSON of its `state` to `folder`; returns both paths."
+        folder, size = Path(folder or self.folder.value).expanduser(), size or self.out_size.value
+        st = self.state(); tag = hashlib.md5(json.dumps([st, size]).encode()).hexdigest()[:8]   # the same face saved again: same names
+        stem = f'face_{Path(st["photo"]).stem}_{tag}' if st['photo'] else f'face_seed{st["seed"]}_{tag}'
+        folder.mkdir(parents=True, exist_ok=True)
+        png = save_atomic(folder/f'{stem}.png', lambda t: Image.fromarray(self.img).resize((size, size), Image.BICUBIC).save(t, format='PNG'))
+        js = save_atomic(folder/f'{stem}.json', lambda t: t.write_text(json.dumps(dict(st, png=png.name, size=size), indent=1)))
+        self.say(f'saved {png.resolve()} and {js.name}'); return png, js
+    def load(self, saved,              # a JSON written by `save`: its path, or its bytes (an upload)
+             name:str=None):
+        "Show exactly the face that `save` wrote."
+        name = name or str(saved)
+        try: st = json.loads(saved if isinstance(saved, bytes) else Path(saved).read_text())
+        except (OSError, ValueError) as e: raise FaceError(f'{name} cannot be read as a saved face ({type(e).__name__}); choose a .json written by save') from None
+        if not isinstance(st, dict) or len(st.get('latent') or ()) != self.latent:
+            raise FaceError(f'{name} is not a saved face of this model (it needs a latent of {self.latent} values); choose a .json written by save with this model')
+        self._hold = True
+        try: self.seed.value, self.temp.value = int(st.get('seed', 0)), float(st.get('temperature', self.temp.value))
+        finally: self._hold = False
+        self.photo, self.orig_box.layout.display = None, 'none'
+        self.z_fixed = torch.tensor(st['latent'], dtype=torch.float32)[None]
+        self.set_values(st['conditions']); self.say(f'loaded {name}')
+    def animate(self, name:str='mouth', path:Path=None, steps:int=24, size:int=None)->Path:
+        "Write a looping GIF of this face with condition `name` swept 0 → 1 and back; returns its path."
+        check_conditions({name: 0})
+        frames = sweep_frames(self.decoder, name, self.z, self.values(), steps)
+        tag = hashlib.md5(json.dumps([self.state(), name, steps]).encode()).hexdigest()[:8]
+        path = Path(path) if path else Path(self.folder.value).expanduser()/f'sweep_{name}_{tag}.gif'
+        path.parent.mkdir(parents=True, exist_ok=True)
+        p = write_gif(frames, path, size or min(self.out_size.value, 256)); self.say(f'saved {p.resolve()} ({len(frames)} frames)'); return p
+
+    def say(self, text:str, error:bool=False):
+        "Show one line under the app."
+        import html
+        self.msg.value = f'<span style="color:{"#b00" if error else "#333"}">{html.escape(text)}</span>'
+    def _safe(self, f):
+        try: return f()
+        except FaceError as e: self.say(str(e), error=True)
+    def _repr_mimebundle_(self, **kw): return self.widget._repr_mimebundle_(**kw)   # shown as the app itself
+
+
 # %% ../nbs/06_generate.ipynb #b80c03b2
 def sweep_grid(decoder, seed:int=0, steps:int=7, temperature:float=0.8, conditions:dict=None, defaults:dict=None)->Image.Image:
     "One row per condition, swept 0 → 1 with the same latent; the others at `conditions`, else `defaults` (typical values), else 0.5."
     z = decoder.sample_z(1, torch.Generator().manual_seed(seed), temperature)
     base = dict(conditions or {})
     rows = [generate(decoder, {**base, k: v}, z=z, defaults=defaults)[0] for k in GEN_CONDS for v in np.linspace(0, 1, steps)]
-    return image_grid(np.stack(rows), ncols=steps, labels=[f'{k[:9]} {v:.2f}' for k in GEN_CONDS for v in np.linspace(0, 1, steps)], scale=2)
+    return image_grid(np.stack(rows), ncols=steps, labels=[f'{SHORT[k]} {v:.2f}' for k in GEN_CONDS for v in np.linspace(0, 1, steps)], scale=2)
 
 # %% ../nbs/06_generate.ipynb #51046cdf
 def bundle_model(work:Path, dest:Path=BUNDLED, half:bool=True)->list:
