@@ -13,12 +13,12 @@ import ipywidgets as widgets
 from PIL import ImageOps
 from fastcore.basics import store_attr
 from fastcore.script import call_parse
-from fastai.learner import Learner
-from fastai.vision.augment import Flip
 from .preprocess import FaceError, cli_errors, console, save_atomic, list_images, load_rgb, load_cache, DEFAULT_SIZE, ATTRS
 from .device import use_precision
 from .gender import (GENDER_MODEL, GENDER_CLASSES, images_tensor, array_dls, conv_net, Autocast, fit,
                              save_model, load_config, load_weights, predict_array)
+from fastai.learner import Learner
+from fastai.vision.augment import Flip   # after the package, which quiets a deprecation warning fastai's import says
 
 # %% auto #0
 __all__ = ['EYE_BOX', 'attr_model', 'label_file', 'fmt_value', 'check_value', 'read_labels', 'write_labels', 'attribute_data',
@@ -298,9 +298,7 @@ class LabelWidget:
             self.image.value = b''; self.msg.value = f'{p} cannot be read ({e}); label it anyway or remove it from {self.folder}'; return
         buf = io.BytesIO(); img.save(buf, 'PNG'); self.image.value = buf.getvalue()
 
-    def _ipython_display_(self):
-        from IPython.display import display
-        display(self.widget)
+    def _repr_mimebundle_(self, **kw): return self.widget._repr_mimebundle_(**kw)   # shown as the widget itself
 
 # %% ../nbs/02_attributes.ipynb #3a0a550b
 @console

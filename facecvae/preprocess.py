@@ -16,10 +16,11 @@ from fastprogress.fastprogress import progress_bar
 
 # %% auto #0
 __all__ = ['LAYOUT', 'GENDER', 'RESIZED', 'REPORT', 'INDEX_COLS', 'IMG_EXTS', 'DEFAULT_SIZE', 'DEFAULT_MARGIN', 'ATTRS',
-           'COND_NAMES', 'cache_paths', 'faces_dir', 'need_faces', 'FaceError', 'cli_errors', 'is_cli', 'console',
-           'pid_alive', 'sweep_temporaries', 'save_atomic', 'natural_key', 'list_images', 'check_layout', 'to_rgb',
-           'load_rgb', 'square_box', 'crop_resize', 'show_crops', 'process_image', 'plan_chunks', 'preprocess',
-           'load_cache', 'make_sample_data', 'tree_checksums', 'facecvae_preprocess']
+           'COND_NAMES', 'cache_paths', 'faces_dir', 'need_faces', 'work_dir', 'skip_slow_cells', 'FaceError',
+           'cli_errors', 'is_cli', 'console', 'pid_alive', 'sweep_temporaries', 'save_atomic', 'natural_key',
+           'list_images', 'check_layout', 'to_rgb', 'load_rgb', 'square_box', 'crop_resize', 'show_crops',
+           'process_image', 'plan_chunks', 'preprocess', 'load_cache', 'make_sample_data', 'tree_checksums',
+           'facecvae_preprocess']
 
 # %% ../nbs/00_preprocess.ipynb #767e6730
 LAYOUT = {'first_dataset':         'thispersondoesnotexist.10k',
@@ -56,6 +57,23 @@ def need_faces()->Path|None:
     p = faces_dir()
     if p is None: print('SKIP: no face photos found (set FACECVAE_FACES or put them in ../shared/faces)')
     return p
+
+def work_dir()->Path:
+    "The working folder of the notebooks' full-data cells: `$FACECVAE_WORK`, else `~/facecvae-work` (never inside the repository)."
+    return Path(os.environ.get('FACECVAE_WORK') or Path.home()/'facecvae-work')
+
+def skip_slow_cells(run:bool=False):
+    "In a notebook, cells that start with `#| slow` only say they were skipped, unless `run` or `$FACECVAE_RUN_SLOW` is 1."
+    from IPython import get_ipython
+    ip = get_ipython()
+    if ip is None: return
+    ts = ip.input_transformers_cleanup
+    ts[:] = [t for t in ts if getattr(t, '__name__', '') != '_skip_slow']   # once, however often the cell runs
+    if run or os.environ.get('FACECVAE_RUN_SLOW') == '1': return
+    def _skip_slow(lines):
+        if lines and re.match(r'#\|\s*slow\b', lines[0].strip()): return ["print('slow cell skipped (set RUN_SLOW = True at the top to run it)')\n"]
+        return lines
+    ts.append(_skip_slow)
 
 # %% ../nbs/00_preprocess.ipynb #dd9a5251
 class FaceError(CliError):
