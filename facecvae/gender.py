@@ -59,26 +59,21 @@ def images_tensor(arr:np.ndarray, # N x H x W x 3 uint8 (the cache, or part of i
 class CachedImages:
     "The cache read through its memory map one batch at a time: `x[i]` is uint8 N x 3 x H x W, `x.subset(i)` a lazy selection."
     def __init__(self, arr:np.ndarray,          # N x H x W x 3 uint8: `load_cache`'s memory map (or any array)
-                 rows:np.ndarray=None,          # the rows of `arr` this view holds (default: all)
-                 release:int=256 * 2**20):      # bytes read between letting go of the mapped pages (bounds the resident memory)
-        self.arr, self.release, self.nread = arr, release, 0
-        self.rows = np.arange(len(arr)) if rows is None else np.asarray(rows)
+                 rows:np.ndarray=None):         # the rows of `arr` this view holds (default: all)
+        self.arr, self.rows = arr, np.arange(len(arr)) if rows is None else np.asarray(rows)
     def __len__(self): return len(self.rows)
     @property
     def shape(self): return (len(self), 3, *self.arr.shape[1:3])
     def subset(self, idxs)->CachedImages:
         "The images at `idxs` of this view, still unread."
-        return CachedImages(self.arr, self.rows[np.asarray(idxs)], self.release)
+        return CachedImages(self.arr, self.rows[np.asarray(idxs)])
     def __getitem__(self, i)->torch.Tensor:
         rows = self.rows[i.cpu().numpy() if isinstance(i, torch.Tensor) else i]
         a = self.arr[np.atleast_1d(rows)]                         # reads these rows only, into a new array
-        self._count(a.nbytes)
+        mm = getattr(self.arr, '_mmap', None)                     # let go of the pages the map has read: they stay in the OS's file cache
+        if hasattr(mm, 'madvise'): mm.madvise(mmap.MADV_DONTNEED)
         x = torch.from_numpy(a).permute(0, 3, 1, 2)               # channels_last in memory, as the models want it
         return x[0] if np.ndim(rows) == 0 else x
-    def _count(self, n:int):
-        "Hand the memory map's pages back to the OS after every `release` bytes (they stay in its file cache)."
-        self.nread += n; mm = getattr(self.arr, '_mmap', None)
-        if self.nread >= self.release and hasattr(mm, 'madvise'): mm.madvise(mmap.MADV_DONTNEED); self.nread = 0
 
 def array_dls(x:TensorImage,          # uint8 images, N x 3 x H x W
               ys:tuple,               # targets: tensors of length N

@@ -35,14 +35,12 @@ __all__ = ['CHECKPOINT', 'LOG', 'SAMPLES', 'CVAEDL', 'cond_label', 'cvae_dls', '
 
 # %% ../nbs/05_train.ipynb #b1b68174
 class CVAEDL(ArrayDL):
-    "Batches `(image, conditions, image)` from uint8 images and float conditions; random flips when `flip`."
+    "Batches `(image, conditions, image)` of float images in [0, 1] from the uint8 cache and float conditions; random flips when `flip`."
     flip = False
     def create_batch(self, idxs):
-        x, c = super().create_batch(idxs)         # read from the cache, already on the device
-        if self.flip:
-            m = torch.rand(len(x), device=x.device) < 0.5
-            x = torch.where(m[:, None, None, None], x.flip(-1), x)
-        x = TensorImage(x.contiguous(memory_format=torch.channels_last))   # faster convolutions on the CPU and the GPU
+        x, c = super().create_batch(idxs)         # uint8, read from the cache, already on the device
+        if self.flip: m = torch.rand(len(x), device=x.device) < 0.5; x[m] = x[m].flip(-1)
+        x = TensorImage(x.float().div_(255).contiguous(memory_format=torch.channels_last))   # once for input and target; channels_last: faster convolutions
         return x, c, x
     def show_batch(self, b=None, max_n:int=8, ncols:int=8):
         "Show images of a batch with their gender and attribute values."
@@ -73,10 +71,7 @@ def cvae_dls(work:Path, size:int=DEFAULT_SIZE,
     if limit: keep = np.sort(np.random.RandomState(seed).permutation(len(x))[:limit]); x, c = x.subset(keep), c[keep]
     trn, val = split_idx(len(x), valid_pct, seed)
     device = torch.device(device or default_device())
-    from fastai.data.transforms import IntToFloatTensor
-    from fasttransform import Pipeline
-    dl = lambda idx, train: CVAEDL(Tensors(x.subset(idx), c[idx]), bs=bs, shuffle=train, drop_last=train, device=device,
-                                   after_batch=Pipeline([IntToFloatTensor()]))
+    dl = lambda idx, train: CVAEDL(Tensors(x.subset(idx), c[idx]), bs=bs, shuffle=train, drop_last=train, device=device)
     t, v = dl(trn, True), dl(val, False); t.flip = True
     dls = DataLoaders(t, v, device=device); dls.n_inp = 2
     return dls
