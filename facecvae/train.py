@@ -492,10 +492,12 @@ def start_processes(n:int):
     "Run this command again as `n` processes on this machine through torch's elastic launcher (the one `accelerate launch --multi_gpu` uses)."
     from torch.distributed.run import main as torchrun
     from torch.distributed.elastic.multiprocessing.errors import ChildFailedError
+    from torch.distributed.elastic.multiprocessing.api import SignalException
     print(f'facecvae-train: starting {n} processes on the CPU (gloo)', flush=True)
     _exit_with_parent()                              # the launcher killed: the processes stop too
     try: torchrun(['--standalone', '--nproc_per_node', str(n), sys.argv[0], *sys.argv[1:]])
     except ChildFailedError as e: sys.exit(max([f.exitcode for f in e.failures.values() if f.exitcode > 0] or [1]))
+    except SignalException: sys.exit(130)            # Ctrl-C: the processes said "interrupted" themselves
 
 # %% ../nbs/05_train.ipynb #08f7e00a
 @console
