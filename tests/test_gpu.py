@@ -38,7 +38,7 @@ def test_evaluate_decodes_on_the_gpu(tmp_path, faces):
     rep = evaluate(out=tmp_path/'ev', real=tmp_path/'real', n=6, n_control=8, progress=False)
     assert rep['n_fid'] == 6 and (tmp_path/'ev'/'report.md').exists()
 
-@pytest.mark.skipif(torch.cuda.device_count() < 2, reason='needs 2 CUDA GPUs')
+@pytest.mark.skipif(torch.cuda.device_count() < 2, reason=f'needs 2 CUDA GPUs; this machine has {torch.cuda.device_count()}')
 def test_two_gpus(tmp_path):
     from facecvae.train import make_tiny_work
     w = make_tiny_work(tmp_path/'w', n=256, size=32)
