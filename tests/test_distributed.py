@@ -52,8 +52,8 @@ def test_kill_all_ranks_and_resume(tmp_path):
     "kill -9 of the launcher: every rank stops by itself; --resume under accelerate continues from the checkpoint, discriminator included."
     import psutil, torch
     from facecvae.train import make_tiny_work, CHECKPOINT, LOG
-    w = make_tiny_work(tmp_path/'w', n=512, size=32)
-    args = ['--size', 32, '--epochs', 5, '--bs', 16, '--cond_w', 0, '--sharp', 'fm', '--sharp_from', 0, '--disc', 'blur', '--sample_w', 0.05]
+    w = make_tiny_work(tmp_path/'w', n=384, size=32)
+    args = ['--size', 32, '--epochs', 4, '--bs', 16, '--cond_w', 0, '--sharp', 'fm', '--sharp_from', 0, '--disc', 'blur', '--sample_w', 0.05]
     p = subprocess.Popen(launch_args(w, *args), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     while p.poll() is None and not (w/CHECKPOINT).exists(): time.sleep(0.05)   # however long the first epoch takes here
     ranks = [c for c in psutil.Process(p.pid).children(recursive=True) if 'facecvae-train' in ' '.join(c.cmdline())]
@@ -62,12 +62,12 @@ def test_kill_all_ranks_and_resume(tmp_path):
     gone, alive = psutil.wait_procs(ranks, timeout=60)                       # they notice within a second; 60 s is only a bound
     assert not alive, [a.cmdline() for a in alive]
     state = torch.load(w/CHECKPOINT, weights_only=False); done = state['epoch']
-    assert 1 <= done < 5 and state['disc'] is not None and not (w/'cvae_model.pth').exists()
+    assert 1 <= done < 4 and state['disc'] is not None and not (w/'cvae_model.pth').exists()
     r = launch(w, '--size', 32, '--resume')
-    assert r.returncode == 0 and f'resuming from epoch {done} of 5' in r.stdout, (r.stdout, r.stderr)
-    assert [l.split(',')[0] for l in (w/LOG).read_text().splitlines()[1:]] == ['1', '2', '3', '4', '5']
+    assert r.returncode == 0 and f'resuming from epoch {done} of 4' in r.stdout, (r.stdout, r.stderr)
+    assert [l.split(',')[0] for l in (w/LOG).read_text().splitlines()[1:]] == ['1', '2', '3', '4']
     cfg = json.loads((w/'cvae_model.json').read_text())
-    assert (cfg['epochs_done'], cfg['processes'], cfg['sample_w'], cfg['disc']) == (5, 2, 0.05, 'blur')
+    assert (cfg['epochs_done'], cfg['processes'], cfg['sample_w'], cfg['disc']) == (4, 2, 0.05, 'blur')
     assert not list(w.glob('.*tmp*'))
 
 CHECKS = '''
