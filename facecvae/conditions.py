@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np, torch
 from fastcore.script import call_parse
 from .preprocess import FaceError, cli_errors, console, load_cache, cache_paths, DEFAULT_SIZE, COND_NAMES
-from .gender import (GENDER_MODEL, GENDER_CSV, images_tensor, predict_array, load_config, write_csv,
+from .gender import (GENDER_MODEL, GENDER_CSV, CachedImages, predict_array, load_config, write_csv,
                              predict_gender_all, load_gender_model, split_idx)
 from .attributes import ATTRS, attr_model, attributes_model
 
@@ -41,7 +41,7 @@ def predict_conditions(work:Path,            # working folder with the cache and
     if missing:   # the cache changed since the gender probabilities were written
         predict_gender_all(work, size)
         gender = {r['image_path']: (r['prob_male'], r['prob_female']) for r in read_csv_rows(work/GENDER_CSV)}
-    x = images_tensor(arr)
+    x = CachedImages(arr)
     preds = predict_array(attributes_model(work), x, progress=progress)   # the shared heads run as one network
     out = [(r['image_path'], *gender[r['image_path']], *(f'{v:.6f}' for v in p)) for r, p in zip(rows, preds)]
     return write_csv(work/CONDITION_CSV, ['image_path', *COND_NAMES], out)
@@ -72,9 +72,9 @@ def load_conditions(work:Path,              # working folder
 
 # %% ../nbs/03_conditions.ipynb #c3e0a002
 def cvae_data(work:Path, size:int=DEFAULT_SIZE)->tuple:
-    "Cached images (uint8 tensor), their conditions (float tensor) and the cache rows, checked to agree."
+    "Cached images (`CachedImages`: uint8, read when indexed), their conditions (float tensor) and the cache rows, checked to agree."
     arr, rows = load_cache(work, size)
-    return images_tensor(arr), torch.from_numpy(load_conditions(work, rows)), rows
+    return CachedImages(arr), torch.from_numpy(load_conditions(work, rows)), rows
 
 VALID_PCT, SPLIT_SEED = 0.05, 42   # the C-VAE's held-out split
 

@@ -12,7 +12,7 @@ from .preprocess import FaceError
 # %% auto #0
 __all__ = ['PRECISION_ENV', 'PRECISIONS', 'DTYPES', 'as_device', 'check_precision', 'cpu_bf16_flags', 'cpu_bf16_speedup',
            'cpu_native_bf16', 'choose_precision', 'compute_precision', 'autocast_for', 'use_precision',
-           'cpu_capability', 'precision_note']
+           'cpu_capability', 'precision_note', 'to_dev']
 
 # %% ../nbs/00a_device.ipynb #a7c3e0d1
 def as_device(device=None)->torch.device:
@@ -94,3 +94,12 @@ def precision_note(device=None, precision:str=None)->str:
     how = 'auto' if check_precision(precision or os.environ.get(PRECISION_ENV) or 'auto') == 'auto' else 'asked for'
     return f'precision {p} on {dev.type} ({how}; {why})'
 
+
+# %% ../nbs/00a_device.ipynb #d0a00009
+def to_dev(t:torch.Tensor, # a batch, usually on the CPU
+           device=None,    # default: the GPU when there is one
+          )->torch.Tensor:
+    "`t` on `device`; to a CUDA GPU through pinned memory without waiting for the copy."
+    dev = as_device(device)
+    if dev.type == 'cuda' and t.device.type == 'cpu': return t.pin_memory().to(dev, non_blocking=True)
+    return t.to(dev)

@@ -11,7 +11,7 @@ import torch.nn.functional as F
 from PIL import Image, ImageDraw
 from fastcore.script import call_parse
 from .preprocess import FaceError, cli_errors, console, save_atomic, IMG_EXTS, DEFAULT_MARGIN, COND_NAMES, ATTRS, _progress
-from .device import as_device
+from .device import as_device, to_dev
 from .conditions import cvae_data, valid_idx, valid_set, measure, to_uint8
 from .model import load_cvae_part, decode
 from .generate import find_model, load_decoder, condition_models_in, read_photo, sweep_grid
@@ -87,7 +87,8 @@ def sample_quality(decoder, c_pool:torch.Tensor, real:dict, n:int=512, seed:int=
 
 def reconstruct(encoder, decoder, real:torch.Tensor, c:torch.Tensor)->torch.Tensor:
     "Reconstructions of float images (encoder mean, then decoder), float on the CPU."
-    with torch.inference_mode(): mu = torch.cat([encoder(real[i:i+256], c[i:i+256])[0] for i in range(0, len(real), 256)])
+    dev = next(encoder.parameters()).device   # the GPU when `evaluate` put the model there
+    with torch.inference_mode(): mu = torch.cat([encoder(to_dev(real[i:i+256], dev), to_dev(c[i:i+256], dev))[0] for i in range(0, len(real), 256)])
     return decode(decoder, mu, c)
 
 def recon_quality(encoder, decoder, real:torch.Tensor, c:torch.Tensor)->dict:
@@ -331,7 +332,7 @@ def real_sets(cfg:dict, work:Path=None, real:Path=None, n:int=2000, seed:int=0, 
     "Reference photos A (held out, with their conditions) and a disjoint real set B of the same size, uint8 N x H x W x 3."
     rng = np.random.RandomState(seed)
     if work is not None:
-        x, c, _ = cvae_data(work, cfg['size']); x = x.as_subclass(torch.Tensor); val = valid_idx(len(x))
+        x, c, _ = cvae_data(work, cfg['size']); val = valid_idx(len(x))   # x: read from the cache's memory map when indexed
         trn = np.setdiff1d(np.arange(len(x)), val); n = min(n, len(val))
         a, b = rng.permutation(val)[:n], rng.permutation(trn)[:n]
         return x[a].permute(0, 2, 3, 1), c[a], x[b].permute(0, 2, 3, 1), f"{n} photos of the working folder's held-out split (vs {n} training photos for the floor)"
@@ -371,6 +372,7 @@ def evaluate(model:Path=None,          # the C-VAE folder or decoder file (defau
     def timed(name, f, *a, **k):
         t = time.time(); r = f(*a, **k); times[name] = round(times.get(name, 0) + time.time() - t, 1); return r
     dec, cfg = load_decoder(model); enc = load_cvae_part(find_model(model, 'encoder'), 'encoder')[0]; folder = find_model(model).parent
+    dev = as_device(); dec, enc = dec.to(dev), enc.to(dev)     # on the GPU when there is one (decoding, reconstruction)
     cms = condition_models_in(folder if (folder/'classify_male_or_female.pth').exists() else work)
     rep.update(model=str(find_model(model)), schedule=schedule(cfg), params=cfg.get('params'), size=cfg['size'], temperature=temperature, seed=seed)
     out = Path(out); out.mkdir(parents=True, exist_ok=True)
@@ -384,7 +386,7 @@ def evaluate(model:Path=None,          # the C-VAE folder or decoder file (defau
     except MissingExtra as e: notes.append(str(e)); say(str(e))
     rep.update(timed('sample_quality', sample_quality, dec, torch.tensor(cfg['cond_pool']), cfg['real_stats'], 512, seed, temperature))
     control_plot(ps, pj, out/'control.png')
-    sweep_grid(dec, seed, temperature=min(temperature, 0.8), defaults=cfg.get('cond_defaults')).save(out/'sweeps.png')
+    sweep_grid(dec.cpu(), seed, temperature=min(temperature, 0.8), defaults=cfg.get('cond_defaults')).save(out/'sweeps.png'); dec.to(dev)   # a few images, on the CPU as `generate` makes them
     if work is None and real is None:
         notes.append('no real photos given (--work or --real): FID, KID, reconstruction and artifact ratios not measured')
     else:

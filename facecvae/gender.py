@@ -4,7 +4,7 @@
 
 # %% ../nbs/01_gender.ipynb #5b6bbf3a
 from __future__ import annotations
-import sys, json, time, csv, warnings
+import sys, json, time, csv, mmap, warnings
 from pathlib import Path
 warnings.filterwarnings('ignore', message='.*torch.jit.script.* is deprecated')  # said by fastai's imports, not ours
 import numpy as np, torch
@@ -22,13 +22,14 @@ from fastai.data.transforms import IntToFloatTensor
 from fasttransform import Pipeline
 from fastcore.script import call_parse
 from .preprocess import FaceError, cli_errors, console, save_atomic, load_cache, DEFAULT_SIZE, _progress
-from .device import as_device, compute_precision, autocast_for, precision_note, use_precision
+from .device import as_device, compute_precision, autocast_for, precision_note, use_precision, to_dev
 
 # %% auto #0
-__all__ = ['GENDER_MODEL', 'GENDER_CSV', 'GENDER_CLASSES', 'Tensors', 'ArrayDL', 'images_tensor', 'array_dls', 'conv_net',
-           'Autocast', 'interactive', 'log_line', 'fit_from', 'EpochCheckpoint', 'resume_state', 'fit', 'save_model',
-           'load_config', 'load_weights', 'predict_array', 'split_idx', 'gender_data', 'accuracy', 'train_gender',
-           'load_gender_model', 'write_csv', 'predict_gender_all', 'facecvae_gender', 'show_gender_errors']
+__all__ = ['GENDER_MODEL', 'GENDER_CSV', 'GENDER_CLASSES', 'Tensors', 'ArrayDL', 'images_tensor', 'CachedImages', 'array_dls',
+           'conv_net', 'Autocast', 'interactive', 'log_line', 'fit_from', 'EpochCheckpoint', 'resume_state', 'fit',
+           'save_model', 'load_config', 'load_weights', 'predict_array', 'split_idx', 'gender_data', 'accuracy',
+           'train_gender', 'load_gender_model', 'write_csv', 'predict_gender_all', 'facecvae_gender',
+           'show_gender_errors']
 
 # %% ../nbs/01_gender.ipynb #2d077ebd
 GENDER_MODEL = 'classify_male_or_female'                        # model file stem in the working folder
@@ -45,13 +46,34 @@ class Tensors:
 class ArrayDL(DataLoader):
     "A fastai DataLoader over in-memory tensors that builds a batch with one indexing operation."
     def create_item(self, i): return i
-    def create_batch(self, idxs): return self.dataset[torch.as_tensor(idxs)]
+    def create_batch(self, idxs):
+        b = self.dataset[torch.as_tensor(idxs)]
+        return b if self.device is None else tuple(to_dev(t, self.device) for t in b)
     def retain(self, res, b): return res
 
 def images_tensor(arr:np.ndarray, # N x H x W x 3 uint8 (the cache, or part of it)
                  )->TensorImage:
     "Cached uint8 images as a channels-first `TensorImage`, still uint8."
     return TensorImage(torch.from_numpy(np.array(arr)).permute(0, 3, 1, 2))
+
+class CachedImages:
+    "The cache read through its memory map one batch at a time: `x[i]` is uint8 N x 3 x H x W, `x.subset(i)` a lazy selection."
+    def __init__(self, arr:np.ndarray,          # N x H x W x 3 uint8: `load_cache`'s memory map (or any array)
+                 rows:np.ndarray=None):         # the rows of `arr` this view holds (default: all)
+        self.arr, self.rows = arr, np.arange(len(arr)) if rows is None else np.asarray(rows)
+    def __len__(self): return len(self.rows)
+    @property
+    def shape(self): return (len(self), 3, *self.arr.shape[1:3])
+    def subset(self, idxs)->CachedImages:
+        "The images at `idxs` of this view, still unread."
+        return CachedImages(self.arr, self.rows[np.asarray(idxs)])
+    def __getitem__(self, i)->torch.Tensor:
+        rows = self.rows[i.cpu().numpy() if isinstance(i, torch.Tensor) else i]
+        a = self.arr[np.atleast_1d(rows)]                         # reads these rows only, into a new array
+        mm = getattr(self.arr, '_mmap', None)                     # let go of the pages the map has read: they stay in the OS's file cache
+        if hasattr(mm, 'madvise'): mm.madvise(mmap.MADV_DONTNEED)
+        x = torch.from_numpy(a).permute(0, 3, 1, 2)               # channels_last in memory, as the models want it
+        return x[0] if np.ndim(rows) == 0 else x
 
 def array_dls(x:TensorImage,          # uint8 images, N x 3 x H x W
               ys:tuple,               # targets: tensors of length N
@@ -190,7 +212,7 @@ def predict_array(model:nn.Module,    # a trained model in eval mode
     device = torch.device(device or default_device()); model = model.to(device).eval(); outs = []
     starts = range(0, len(x), bs)
     for i in (_progress(starts, len(starts), 'predict') if progress else starts):
-        xb = x[i:i+bs].to(device).float() / 255
+        xb = to_dev(x[i:i+bs], device).float() / 255
         with autocast_for(device): o = model(xb).float()
         outs.append((o.softmax(-1) if softmax else o).cpu())
     return torch.cat(outs).numpy()
@@ -255,7 +277,7 @@ def predict_gender_all(work:Path, size:int=None)->Path:
     "Write `male_or_female_classify_result_for_all_images.csv` for every cached image."
     m, cfg = load_gender_model(work)
     arr, rows = load_cache(work, size or cfg['size'])
-    p = predict_array(m, images_tensor(arr), softmax=True, progress=True)
+    p = predict_array(m, CachedImages(arr), softmax=True, progress=True)
     return write_csv(Path(work)/GENDER_CSV, ['image_path', 'prob_male', 'prob_female'],
                      [(r['image_path'], f'{a:.6f}', f'{b:.6f}') for r, (a, b) in zip(rows, p)])
 

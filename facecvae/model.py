@@ -10,7 +10,7 @@ import torch
 from torch import nn
 import torch.nn.functional as F
 from .preprocess import FaceError, save_atomic, DEFAULT_SIZE, COND_NAMES
-from .device import autocast_for
+from .device import autocast_for, to_dev
 
 # %% auto #0
 __all__ = ['MODEL_FILES', 'FiLM', 'ResBlock', 'conv_bn', 'Up', 'n_stages', 'stage_widths', 'Encoder', 'Decoder', 'CVAE',
@@ -132,11 +132,11 @@ def decode(decoder:nn.Module, z:torch.Tensor, c:torch.Tensor, bs:int=256)->torch
 
 @torch.inference_mode()
 def fit_latent_prior(model:CVAE, x:torch.Tensor, c:torch.Tensor, bs:int=512)->CVAE:
-    "Fit a full-covariance Gaussian to the encoder means of `x` (uint8) and make it the decoder's latent prior."
-    model.eval(); mus = []
-    for i in range(0, len(x), bs):
-        xb = x[i:i+bs].float() / 255
-        with autocast_for(xb.device): mus.append(model.encoder(xb, c[i:i+bs])[0].float())
+    "Fit a full-covariance Gaussian to the encoder means of `x` (uint8 images, or `CachedImages`) and make it the decoder's latent prior."
+    model.eval(); mus = []; dev = next(model.parameters()).device
+    for i in range(0, len(x), bs):   # batch by batch onto the model's device: `x` may be a cache larger than memory
+        xb = to_dev(x[i:i+bs], dev).float() / 255
+        with autocast_for(dev): mus.append(model.encoder(xb, to_dev(c[i:i+bs], dev))[0].float().cpu())
     mu = torch.cat(mus); m = mu.mean(0); cov = torch.cov((mu - m).T) + 1e-4 * torch.eye(len(m))
     model.decoder.z_mean.copy_(m); model.decoder.z_chol.copy_(torch.linalg.cholesky(cov))
     return model

@@ -307,13 +307,16 @@ def plan_chunks(data_dir:Path, work_dir:Path, size:int=DEFAULT_SIZE, margin:floa
     return jobs, other
 
 # %% ../nbs/00_preprocess.ipynb #9db19c40
-def _progress(it, total:int, label:str):
+def _progress(it, total:int, label:str,
+              per:int=None):   # images per step, to print images/second
     "Iterate with a fastprogress bar when someone watches, else a plain line every ~10%."
     if 'ipykernel' in sys.modules or sys.stderr.isatty(): yield from progress_bar(it, total=total); return
     step, t0 = max(1, total // 10), time.time()
     for i, o in enumerate(it, 1):
         yield o
-        if i % step == 0 or i == total: print(f'{label}: {i}/{total} ({time.time()-t0:.0f}s)', flush=True)
+        if i % step == 0 or i == total:
+            dt = time.time() - t0
+            print(f'{label}: {i}/{total} ({dt:.0f}s' + (f', {i * per / max(dt, 1e-9):.0f} img/s)' if per else ')'), flush=True)
 
 def _write_report(work:Path, notes:list):
     "Write (file, what happened) rows to the report CSV."
@@ -338,12 +341,15 @@ def preprocess(data_dir:Path,                 # folder with the two downloads (r
     for j in jobs:   # finished chunks whose output images went missing (deleted, or made at another size)
         if j not in todo and not _outputs_match(j): _rewrite_outputs(j)
     if todo:
-        n_workers = os.cpu_count() if workers is None else workers
+        n_workers, t0 = os.cpu_count() if workers is None else workers, time.time()
         if n_workers > 0:
             with ProcessPoolExecutor(min(n_workers, len(todo)), initializer=_exit_with_parent) as ex:
-                for _ in (_progress(ex.map(_run_chunk, todo), len(todo), 'preprocess') if not quiet else ex.map(_run_chunk, todo)): pass
+                for _ in (_progress(ex.map(_run_chunk, todo), len(todo), 'preprocess', chunk) if not quiet else ex.map(_run_chunk, todo)): pass
         else:
-            for j in (todo if quiet else _progress(todo, len(todo), 'preprocess')): _run_chunk(j)
+            for j in (todo if quiet else _progress(todo, len(todo), 'preprocess', chunk)): _run_chunk(j)
+        k, dt = sum(len(j['srcs']) for j in todo), time.time() - t0
+        if not quiet: print(f'resized {k} images in {dt:.1f}s ({k / max(dt, 1e-9):.0f} img/s)' +
+                            (f'; {len(jobs) - len(todo)} chunks of an earlier run reused' if len(todo) < len(jobs) else ''), flush=True)
     elif man.exists() and npy.exists() and idx.exists() and json.loads(man.read_text()).get('key') == key:
         _mark_outputs(work, size, margin)
         if not quiet: print(f'{npy} is up to date ({json.loads(man.read_text())["n"]} images)')
@@ -372,22 +378,23 @@ def _mark_outputs(work:Path, size:int, margin:float):
     save_atomic(Path(work)/RESIZED/'params.json', lambda t: t.write_text(json.dumps(dict(size=size, margin=margin))))
 
 def _assemble(jobs:list, work:Path, size:int, margin:float, key:str)->list:
-    "Join the shards into the image array and index CSV (atomically); returns the shards' notes."
+    "Join the shards into the image array and index CSV (atomically), one shard in memory at a time; returns the shards' notes."
     npy, idx, man = cache_paths(work, size)
-    shards = [np.load(j['shard']) for j in jobs]
-    n, notes = sum(len(z['keys']) for z in shards), []
-    def write_npy(t):
-        out = np.lib.format.open_memmap(t, mode='w+', dtype=np.uint8, shape=(n, size, size, 3)); i = 0
-        for z in shards: a = z['arr']; out[i:i+len(a)] = a; i += len(a)
-        out.flush(); del out
+    def shard(j, k):
+        with np.load(j['shard']) as z: return z[k]
+    keys = [shard(j, 'keys') for j in jobs]; n, notes = sum(map(len, keys)), []
+    def write_npy(t):   # the .npy header, then each shard's pixels appended: no array of the whole cache in memory
+        with open(t, 'wb') as f:
+            np.lib.format.write_array_header_1_0(f, dict(descr='|u1', fortran_order=False, shape=(n, size, size, 3)))
+            for j in jobs: f.write(np.ascontiguousarray(shard(j, 'arr'), dtype=np.uint8).tobytes())
     def write_idx(t):
         with open(t, 'w', newline='') as f:
             w = csv.writer(f); w.writerow(INDEX_COLS)
-            for j, z in zip(jobs, shards):
+            for j, ks in zip(jobs, keys):
                 pos = {k: (j['first'] + i, s) for i, (k, s) in enumerate(zip(j['keys'], j['rels']))}
-                for k in z['keys']: w.writerow([k, j['part'], GENDER[j['part']], *pos[k]])
+                for k in ks: w.writerow([k, j['part'], GENDER[j['part']], *pos[k]])
     save_atomic(npy, write_npy); save_atomic(idx, write_idx)
-    for z in shards: notes += [tuple(o) for o in json.loads(str(z['notes']))]; z.close()
+    for j in jobs: notes += [tuple(o) for o in json.loads(str(shard(j, 'notes')))]
     save_atomic(man, lambda t: t.write_text(json.dumps(dict(key=key, n=n, size=size, margin=margin))))
     live = {Path(j['shard']).name for j in jobs}   # shards of older inputs or settings are no longer needed
     for p in Path(jobs[0]['shard']).parent.glob('*.npz'):

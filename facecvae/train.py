@@ -4,7 +4,7 @@
 
 # %% ../nbs/05_train.ipynb #7f159f52
 from __future__ import annotations
-import sys, os, csv, json, math, time, random, shutil
+import sys, os, csv, json, math, time, random, shutil, functools, contextlib
 from pathlib import Path
 import numpy as np, torch
 from torch import nn
@@ -12,11 +12,14 @@ import torch.nn.functional as F
 from fastai.learner import Learner, Metric
 from fastai.callback.core import Callback, CancelFitException
 from fastai.data.core import DataLoaders
-from fastai.torch_core import TensorImage, default_device, to_float
+from fastai.torch_core import TensorImage, default_device, to_float, rank_distrib, num_distrib, distrib_barrier, maybe_gather
+from fastai.distributed import DistributedDL   # and `Learner.distrib_ctx`, on Hugging Face accelerate
+from fastcore.basics import patch
+from torch.nn.parallel import DistributedDataParallel
 from fastcore.script import call_parse
-from .preprocess import FaceError, cli_errors, console, save_atomic, DEFAULT_SIZE
+from .preprocess import FaceError, cli_errors, console, save_atomic, DEFAULT_SIZE, _exit_with_parent
 from .device import as_device, compute_precision, autocast_for, use_precision
-from .gender import ArrayDL, Tensors, split_idx, Autocast, fit_from, load_gender_model
+from .gender import ArrayDL, Tensors, CachedImages, split_idx, Autocast, fit_from, load_gender_model
 from .attributes import ATTRS, attributes_model
 from .conditions import COND_NAMES, cvae_data, valid_set, VALID_PCT, SPLIT_SEED
 from .model import CVAE, save_cvae, load_cvae_part, n_params, MODEL_FILES, fit_latent_prior
@@ -24,21 +27,20 @@ from .evaluate import image_stats, psnr   # training may use the measures; they 
 
 # %% auto #0
 __all__ = ['CHECKPOINT', 'LOG', 'SAMPLES', 'CVAEDL', 'cond_label', 'cvae_dls', 'make_tiny_work', 'kl_div', 'grad_loss',
-           'fft_loss', 'BlurDown', 'PatchDisc', 'fm_loss', 'CVAELoss', 'LossTerm', 'KLWarmup', 'SharpnessFrom',
-           'DiscStep', 'NanGuard', 'CondConsistency', 'SampleAdv', 'default_conditions', 'sample_grid_conditions',
-           'sample_grid', 'Checkpoint', 'trim_log', 'check_disc_settings', 'cvae_learner', 'reference_info',
-           'train_cvae', 'facecvae_train']
+           'fft_loss', 'BlurDown', 'PatchDisc', 'fm_loss', 'CVAELoss', 'LossTerm', 'comm_device', 'unwrap', 'launched',
+           'cpu_asked', 'init_distrib', 'same_everywhere', 'mean_grads', 'KLWarmup', 'SharpnessFrom', 'DiscStep',
+           'NanGuard', 'CondConsistency', 'SampleAdv', 'default_conditions', 'sample_grid_conditions', 'sample_grid',
+           'Checkpoint', 'trim_log', 'check_disc_settings', 'cvae_learner', 'reference_info', 'train_cvae',
+           'accelerate_cpu_processes', 'start_processes', 'facecvae_train']
 
 # %% ../nbs/05_train.ipynb #b1b68174
 class CVAEDL(ArrayDL):
-    "Batches `(image, conditions, image)` from uint8 images and float conditions; random flips when `flip`."
+    "Batches `(image, conditions, image)` of float images in [0, 1] from the uint8 cache and float conditions; random flips when `flip`."
     flip = False
     def create_batch(self, idxs):
-        x, c = self.dataset[torch.as_tensor(idxs)]
-        if self.flip:
-            m = torch.rand(len(x)) < 0.5
-            x = torch.where(m[:, None, None, None], x.flip(-1), x)
-        x = TensorImage(x.contiguous(memory_format=torch.channels_last))   # faster convolutions on the CPU
+        x, c = super().create_batch(idxs)         # uint8, read from the cache, already on the device
+        if self.flip: m = torch.rand(len(x), device=x.device) < 0.5; x[m] = x[m].flip(-1)
+        x = TensorImage(x.float().div_(255).contiguous(memory_format=torch.channels_last))   # once for input and target; channels_last: faster convolutions
         return x, c, x
     def show_batch(self, b=None, max_n:int=8, ncols:int=8):
         "Show images of a batch with their gender and attribute values."
@@ -59,16 +61,17 @@ def cond_label(c)->str:
     short = dict(hair_color='hair', mouth='mouth', eyes='eyes', background_mean='bg', background_std='bgstd')
     return ('M' if c[0] >= 0.5 else 'F') + ' ' + ' '.join(f'{short[a]} {v:.1f}' for a, v in zip(ATTRS, c[2:]))
 
-def cvae_dls(work:Path, size:int=DEFAULT_SIZE, bs:int=64, valid_pct:float=VALID_PCT, seed:int=SPLIT_SEED, limit:int=None, device=None)->DataLoaders:
-    "fastai DataLoaders for the C-VAE: inputs (image, conditions), target the image; seeded split."
+def cvae_dls(work:Path, size:int=DEFAULT_SIZE,
+             bs:int=64,               # batch size (of this process)
+             valid_pct:float=VALID_PCT, seed:int=SPLIT_SEED, limit:int=None,
+             device=None,             # default: the GPU when there is one
+            )->DataLoaders:
+    "fastai DataLoaders for the C-VAE: inputs (image, conditions), target the image; seeded split; the images are read a batch at a time."
     x, c, _ = cvae_data(work, size)
-    if limit: keep = np.sort(np.random.RandomState(seed).permutation(len(x))[:limit]); x, c = x[keep], c[keep]
+    if limit: keep = np.sort(np.random.RandomState(seed).permutation(len(x))[:limit]); x, c = x.subset(keep), c[keep]
     trn, val = split_idx(len(x), valid_pct, seed)
     device = torch.device(device or default_device())
-    from fastai.data.transforms import IntToFloatTensor
-    from fasttransform import Pipeline
-    dl = lambda idx, train: CVAEDL(Tensors(x[idx], c[idx]), bs=bs, shuffle=train, drop_last=train, device=device,
-                                   after_batch=Pipeline([IntToFloatTensor()]))
+    dl = lambda idx, train: CVAEDL(Tensors(x.subset(idx), c[idx]), bs=bs, shuffle=train, drop_last=train, device=device)
     t, v = dl(trn, True), dl(val, False); t.flip = True
     dls = DataLoaders(t, v, device=device); dls.n_inp = 2
     return dls
@@ -164,11 +167,58 @@ class LossTerm(Metric):
     def __init__(self, name): self._name = name
     def reset(self): self.total, self.count = 0., 0
     def accumulate(self, learn):
-        bs = len(learn.yb[0]); self.total += float(learn.loss_func.last[self._name]) * bs; self.count += bs
+        bs = len(learn.yb[0]); self.total += float(learn.to_detach(learn.loss_func.last[self._name])) * bs; self.count += bs   # the mean over the processes
     @property
     def value(self): return self.total / max(self.count, 1)
     @property
     def name(self): return self._name
+
+# %% ../nbs/05_train.ipynb #b7d10002
+def comm_device()->torch.device:
+    "Where the process group's collectives need their tensors: this process's GPU under nccl, else the CPU."
+    return torch.device('cuda', torch.cuda.current_device()) if torch.distributed.get_backend() == 'nccl' else torch.device('cpu')
+
+@patch
+def _broadcast(self:DistributedDL, t, rank):
+    "Rank `rank`'s batch order `t`, on every rank: through the GPU under nccl, the CPU under gloo; as it is with no process group."
+    if not torch.distributed.is_initialized(): return list(t)
+    t = torch.tensor(t, dtype=torch.long, device=comm_device()); torch.distributed.broadcast(t, rank)
+    return t.cpu().tolist()
+
+def unwrap(model:nn.Module)->nn.Module:
+    "The model itself, out of the `DistributedDataParallel` it wears during a multi-process fit."
+    return model.module if isinstance(model, DistributedDataParallel) else model
+
+def launched()->bool:
+    "True in one of several processes started by `accelerate launch` (or torchrun, mpirun)."
+    return any(int(os.environ.get(k) or 1) > 1 for k in ('WORLD_SIZE', 'PMI_SIZE', 'OMPI_COMM_WORLD_SIZE', 'MV2_COMM_WORLD_SIZE'))
+
+def cpu_asked()->bool:
+    "True when the launch asked for the CPU (`accelerate launch --cpu`) or there is no GPU."
+    return os.environ.get('ACCELERATE_USE_CPU', '').lower() in ('1', 'true', 'yes') or not torch.cuda.is_available()
+
+@functools.cache
+def init_distrib()->torch.device|None:
+    "In a multi-process launch: join its process group through accelerate (gloo on the CPU, nccl on GPUs); this process's device, None when alone."
+    if not launched(): return None
+    from accelerate import PartialState
+    st = PartialState(cpu=cpu_asked())      # sets RANK and WORLD_SIZE, which fastai's `rank_distrib`/`num_distrib` read
+    _exit_with_parent()                     # killed launcher, killed rank: no rank trains on alone
+    return torch.device('cpu') if st.device.type == 'cpu' else st.device
+
+def same_everywhere(m:nn.Module)->nn.Module:
+    "Give every process rank 0's parameters and buffers of `m`, a module DDP does not wrap (the discriminator)."
+    if num_distrib() > 1:
+        for t in m.state_dict().values():
+            b = t.contiguous(); torch.distributed.broadcast(b, 0); t.copy_(b)
+    return m
+
+def mean_grads(params):
+    "Average the gradients of `params` over the processes (for a module DDP does not wrap)."
+    gs = [p.grad for p in params if p.grad is not None]
+    if num_distrib() < 2 or not gs: return
+    flat = torch.cat([g.flatten() for g in gs]); torch.distributed.all_reduce(flat); flat /= num_distrib()
+    for g, f in zip(gs, flat.split([g.numel() for g in gs])): g.copy_(f.view_as(g))
 
 # %% ../nbs/05_train.ipynb #b025d763
 class KLWarmup(Callback):
@@ -189,9 +239,9 @@ class DiscStep(Callback):
     def __init__(self, disc:nn.Module, lr:float=2e-4):
         self.disc, self.opt = disc, torch.optim.Adam(disc.parameters(), lr=lr, betas=(0.5, 0.99))
     def before_fit(self):
-        dev = as_device(self.dls.device); self.disc.to(dev)
+        dev = as_device(self.dls.device); same_everywhere(self.disc.to(dev))   # several processes: rank 0's weights
         self.p = getattr(self.learn, 'precision', None) or compute_precision(dev)   # set by `Autocast`, which runs first
-        self.scaler = torch.amp.GradScaler(dev.type, enabled=self.p == 'fp16')
+        self.dscaler = torch.amp.GradScaler(dev.type, enabled=self.p == 'fp16')   # its own; the learner's is `Autocast`'s
     def after_step(self):
         if not self.loss_func.sharp_on: return
         real, samples = self.yb[0], getattr(self.learn, 'sample_fakes', None); self.learn.sample_fakes = None
@@ -200,16 +250,20 @@ class DiscStep(Callback):
             self.opt.zero_grad()
             with autocast_for(real.device, self.p):
                 loss = F.relu(1 - self.disc(real)).mean() + F.relu(1 + self.disc(fake)).mean()
-            self.scaler.scale(loss.float()).backward(); self.scaler.step(self.opt); self.scaler.update()
+            self.dscaler.scale(loss.float()).backward(); mean_grads(self.disc.parameters())   # the same step in every process
+            self.dscaler.step(self.opt); self.dscaler.update()
 
 class NanGuard(Callback):
     "Stop with a clear message when the loss is not finite; the last checkpoint stays the last good one."
     order = 6
     def after_loss(self):
-        if self.training and not torch.isfinite(self.loss):
+        if not self.training: return
+        loss = maybe_gather(self.loss.detach())          # several processes: the mean of all, so all stop together
+        if not torch.isfinite(loss):
             self.learn.nan_stop = True
-            print(f'facecvae-train: loss became {float(self.loss)} in epoch {self.epoch + 1}, batch {self.iter}; '
-                  'stopped. The last checkpoint is from the previous epoch: try a lower --lr and --resume', file=sys.stderr)
+            if not rank_distrib():
+                print(f'facecvae-train: loss became {float(loss)} in epoch {self.epoch + 1}, batch {self.iter}; '
+                      'stopped. The last checkpoint is from the previous epoch: try a lower --lr and --resume', file=sys.stderr)
             raise CancelFitException()
 
 # %% ../nbs/05_train.ipynb #e6f40f61
@@ -221,10 +275,10 @@ class CondConsistency(Callback):
         for p in [*self.g.parameters(), *self.a.parameters()]: p.requires_grad_(False)
     def before_fit(self): self.g.to(self.dls.device); self.a.to(self.dls.device)
     def after_loss(self):
-        if self.epoch < self.start: self.loss_func.last['cond'] = torch.zeros(()); return
+        if self.epoch < self.start: self.loss_func.last['cond'] = torch.zeros((), device=self.xb[0].device); return
         x, c = self.xb; k = max(1, int(len(x) * self.frac))
         c2 = c[torch.randperm(len(c), device=c.device)[:k]]
-        img = self.model.decoder(self.pred[1][:k].detach(), c2)      # still in the learner's precision (`Autocast` ends it after the loss)
+        img = unwrap(self.model).decoder(self.pred[1][:k].detach(), c2)      # still in the learner's precision (`Autocast` ends it after the loss)
         logits, attrs = self.g(img).float(), self.a(img).float()
         term = F.cross_entropy(logits, c2[:, :2]) - (c2[:, :2].clamp_min(1e-6).log() * c2[:, :2]).sum(1).mean() \
                + F.mse_loss(attrs, c2[:, 2:]) * attrs.shape[1]
@@ -237,8 +291,8 @@ class SampleAdv(Callback):
     order = 8
     def __init__(self, w:float=0.02, frac:float=0.5): self.w, self.frac = w, frac
     def after_loss(self):
-        if not self.loss_func.sharp_on: self.loss_func.last['adv'] = torch.zeros(()); return
-        x, c = self.xb; k = max(1, int(len(x) * self.frac)); dec = self.model.decoder
+        if not self.loss_func.sharp_on: self.loss_func.last['adv'] = torch.zeros((), device=self.xb[0].device); return
+        x, c = self.xb; k = max(1, int(len(x) * self.frac)); dec = unwrap(self.model).decoder
         img = dec(dec.sample_z(k).to(x.device), c[:k]); term = -self.loss_func.disc(img).float().mean()   # in the learner's precision
         self.loss_func.last['adv'] = term.detach()
         if self.training: self.learn.loss_grad = self.loss_grad + self.w * term; self.learn.sample_fakes = img.detach()
@@ -272,14 +326,15 @@ def sample_grid(decoder:nn.Module, n_z:int=4, seed:int=0)->np.ndarray:
     return (grid.clamp(0, 1) * 255).round().byte().numpy()
 
 class Checkpoint(Callback):
-    "At the end of each epoch: save the training state, a sample grid and a log line in `work`."
+    "At the end of each epoch: save the training state, a sample grid and a log line in `work` (rank 0 only)."
     order = 90
     def __init__(self, work:Path, info:dict): self.work, self.info, self.started, self.t0 = Path(work), info, -1, 0.
     def before_epoch(self): self.started, self.t0 = self.epoch, time.time()   # not called for epochs skipped on resume
     def after_epoch(self):
-        if getattr(self.learn, 'nan_stop', False) or self.started != self.epoch: return
+        if getattr(self.learn, 'nan_stop', False) or self.started != self.epoch or rank_distrib(): return
         from PIL import Image
-        self.model.eval(); img = Image.fromarray(sample_grid(self.model.decoder)); self.model.train()
+        model = unwrap(self.model)
+        model.eval(); img = Image.fromarray(sample_grid(model.decoder)); model.train()
         save_atomic(self.work/SAMPLES/f'epoch_{self.epoch + 1:03d}.png', lambda t: img.save(t, format='PNG'))
         names, vals = self.recorder.metric_names[1:-1], self.recorder.log[1:-1]
         new = not (self.work/LOG).exists()
@@ -288,7 +343,7 @@ class Checkpoint(Callback):
             if new: w.writerow(['epoch', *names, 'seconds'])
             w.writerow([self.epoch + 1, *(f'{v:.6f}' if isinstance(v, float) else v for v in vals), f'{time.time() - self.t0:.1f}'])
         disc = getattr(self.loss_func, 'disc', None); dstep = [c for c in self.learn.cbs if isinstance(c, DiscStep)]
-        state = dict(model=self.model.state_dict(), opt=self.opt.state_dict(), epoch=self.epoch + 1, info=self.info,
+        state = dict(model=model.state_dict(), opt=self.opt.state_dict(), epoch=self.epoch + 1, info=self.info,
                      disc=disc.state_dict() if disc is not None else None,
                      disc_opt=dstep[0].opt.state_dict() if dstep else None)
         save_atomic(self.work/CHECKPOINT, lambda t: torch.save(state, t))   # last: an epoch counts once it is here
@@ -317,11 +372,11 @@ def cvae_learner(dls:DataLoaders, size:int=DEFAULT_SIZE, latent:int=128, widths:
     model = CVAE(size, len(COND_NAMES), latent, widths)
     check_disc_settings(sharp, sample_w, disc)
     dnet = PatchDisc(blur=disc == 'blur') if sharp in ('gan', 'fm') else None
-    cpu, chosen = as_device(dls.device).type == 'cpu', compute_precision(dls.device, precision)
-    if dnet is not None and cpu: dnet.to(memory_format=torch.channels_last)   # 2.7x faster (blur, bf16)
+    chosen = compute_precision(dls.device, precision)
+    if dnet is not None: dnet.to(memory_format=torch.channels_last)   # 2.7x faster on the CPU (blur, bf16); what GPUs prefer too
     sharp_w = sharp_w if sharp_w is not None else dict(grad=0.5, fft=20., gan=0.01, fm=0.2).get(sharp, 0.)
     lf = CVAELoss(beta, sharp, sharp_w, dnet)
-    cbs = [*([KLWarmup(warmup)] if warmup else []), SharpnessFrom(sharp_from), NanGuard(), Autocast(precision), *([DiscStep(dnet)] if dnet else [])]
+    cbs = [*([KLWarmup(warmup)] if warmup else []), SharpnessFrom(sharp_from), NanGuard(), Autocast(precision, verbose=not rank_distrib()), *([DiscStep(dnet)] if dnet else [])]
     metrics = [LossTerm('mse'), LossTerm('kl'), LossTerm('sharp')]
     if cond_w:
         if cond_models is None: raise FaceError('cond_w needs the condition models (cond_models=(gender, attributes))')
@@ -331,7 +386,7 @@ def cvae_learner(dls:DataLoaders, size:int=DEFAULT_SIZE, latent:int=128, widths:
                                                           sharp=sharp, sharp_w=sharp_w, sharp_from=sharp_from, warmup=warmup,
                                                           cond_w=cond_w, cond_from=cond_from, sample_w=sample_w, disc=disc, precision=chosen)))
     learn = Learner(dls, model, loss_func=lf, metrics=metrics, cbs=cbs)
-    if cpu: learn.model.to(memory_format=torch.channels_last)   # the batches are channels_last too
+    learn.model.to(memory_format=torch.channels_last)   # the batches are channels_last too
     return learn
 
 def reference_info(work:Path, size:int, n:int=512)->dict:
@@ -346,7 +401,7 @@ def reference_info(work:Path, size:int, n:int=512)->dict:
 def train_cvae(work:Path,               # working folder with the cache and condition_data.csv
                epochs:int=None,         # total epochs of the schedule (default 40; on resume: the checkpoint's)
                size:int=DEFAULT_SIZE,   # image size of the cache
-               bs:int=64,               # batch size
+               bs:int=64,               # batch size of a step over all processes (each of N takes bs / N)
                lr:float=2e-3,           # peak learning rate
                resume:bool=False,       # continue from the checkpoint in `work`
                limit:int=None,          # use only this many images (quick runs)
@@ -356,7 +411,8 @@ def train_cvae(work:Path,               # working folder with the cache and cond
                init:Path=None,          # start from the cvae_model.pth in this folder (fine-tuning; no KL warm-up); `work` itself keeps the old model in work/base
                **kw,                    # beta, sharp, sharp_w, latent, widths: see `cvae_learner`
               )->Learner:
-    "Train (or resume training) the C-VAE and save it in `work`."
+    "Train (or resume training) the C-VAE and save it in `work`; one of several processes under `accelerate launch`."
+    dev, rank = init_distrib(), rank_distrib(); n = max(num_distrib(), 1); say = print if rank == 0 else (lambda *a, **k: None)
     work = Path(work); ck = work/CHECKPOINT
     start, state, base = 0, None, None
     if resume and ck.exists():
@@ -370,11 +426,13 @@ def train_cvae(work:Path,               # working folder with the cache and cond
             if k in old: kw.setdefault(k, old[k])
         bs, lr, limit = kw.pop('bs', None) or bs, kw.pop('lr', None) or lr, kw.pop('limit', None)
         if 'widths' in kw: kw['widths'] = tuple(kw['widths'])
-        start = state['epoch']; trim_log(work, start)
+        start = state['epoch']
+        if rank == 0: trim_log(work, start)
         init, base = old.get('init'), old.get('base')   # a resumed fine-tuning run keeps its origin
         epochs = epochs or old.get('epochs', 40)
-        if start >= epochs: print(f'{ck} has finished all {epochs} epochs; pass more --epochs to train longer')
+        if start >= epochs: say(f'{ck} has finished all {epochs} epochs; pass more --epochs to train longer')
     epochs = epochs or 40
+    if bs % n: raise FaceError(f'--bs {bs} is not a multiple of the {n} processes; each process takes bs / {n} images a step')
     check_disc_settings(kw.get('sharp', 'grad'), kw.get('sample_w', 0.), kw.get('disc', 'strided'))   # before anything is moved or deleted
     if init is not None and state is None:   # checked and loaded before anything of an earlier run is moved or deleted
         init = Path(init); init = init if init.suffix == '.pth' else init/'cvae_model.pth'
@@ -382,19 +440,20 @@ def train_cvae(work:Path,               # working folder with the cache and cond
         if bcfg['size'] != size: raise FaceError(f'{init} is a size-{bcfg["size"]} model; this run is size {size}: pass --size {bcfg["size"]}')
         kw.update(latent=bcfg['latent'], widths=tuple(bcfg['widths'])); kw.setdefault('warmup', 0)
         base = {k: bcfg.get(k) for k in ('epochs_done', 'train_seconds', 'lr', 'beta', 'sharp', 'sharp_w', 'cond_w', 'cond_from', 'sample_w', 'disc', 'base')}
-        if init.parent.resolve() == work.resolve():   # fine-tuning in place: the model it starts from, its log and samples go to work/base
+        distrib_barrier()                              # every process has read it before rank 0 moves it
+        if init.parent.resolve() == work.resolve() and rank == 0:   # fine-tuning in place: the model it starts from, its log and samples go to work/base
             for f in [*(work/f'{s}{e}' for s in MODEL_FILES.values() for e in ('.pth', '.json')), work/LOG]:
                 if f.exists(): save_atomic(work/'base'/f.name, lambda t: shutil.copy2(f, t))
             if (work/SAMPLES).exists(): shutil.rmtree(work/'base'/SAMPLES, ignore_errors=True); shutil.move(work/SAMPLES, work/'base'/SAMPLES)
-            init = work/'base'/init.name
+        if init.parent.resolve() == work.resolve(): init = work/'base'/init.name
     torch.manual_seed(seed); random.seed(seed); np.random.seed(seed)
-    dls = cvae_dls(work, size, bs, seed=seed, limit=limit)
-    info = dict(epochs=epochs, bs=bs, lr=lr, limit=limit, seed=seed, init=str(init) if init else None, base=base, cond_names=list(COND_NAMES), n_train=len(dls.train.dataset))
+    dls = cvae_dls(work, size, bs // n, seed=seed, limit=limit, device=dev)
+    info = dict(epochs=epochs, bs=bs, processes=n, lr=lr, limit=limit, seed=seed, init=str(init) if init else None, base=base, cond_names=list(COND_NAMES), n_train=len(dls.train.dataset))
     if kw.get('cond_w'):
         try: kw['cond_models'] = (load_gender_model(work)[0], attributes_model(work))
         except FaceError as e: raise FaceError(f'the condition-consistency term needs the condition models in {work} ({e}); '
                                                'train them (facecvae-gender, facecvae-attributes) or pass --cond_w 0') from None
-    if state is None:   # a fresh run: no checkpoint, log lines or sample grids from an earlier one (once the inputs have loaded)
+    if state is None and rank == 0:   # a fresh run: no checkpoint, log lines or sample grids from an earlier one (once the inputs have loaded)
         ck.unlink(missing_ok=True); (work/LOG).unlink(missing_ok=True); shutil.rmtree(work/SAMPLES, ignore_errors=True)
     learn = cvae_learner(dls, size, work=work, info=info, **kw)
     if state is not None:
@@ -402,19 +461,43 @@ def train_cvae(work:Path,               # working folder with the cache and cond
         if state.get('disc') is not None:
             learn.loss_func.disc.load_state_dict(state['disc'])
             [c for c in learn.cbs if isinstance(c, DiscStep)][0].opt.load_state_dict(state['disc_opt'])
-        print(f'resuming from epoch {start} of {epochs}')
+        say(f'resuming from epoch {start} of {epochs}')
     elif init is not None: learn.model.load_state_dict(init_model.state_dict())
+    if rank: torch.manual_seed(seed + rank)   # the same initial weights everywhere, different flips and samples in each process
     t0 = time.time()
-    if start < epochs: fit_from(learn, epochs, lr, start, cbs)
+    gpu = as_device(dls.device).type == 'cuda'
+    with learn.distrib_ctx(sync_bn=gpu, cpu=not gpu) if n > 1 else contextlib.nullcontext():   # DDP, `DistributedDL`; SyncBatchNorm needs GPUs
+        if start < epochs: fit_from(learn, epochs, lr, start, cbs)
     if getattr(learn, 'nan_stop', False): raise FaceError('training stopped: the loss is not a number (see above); the last checkpoint is kept')
-    if save:
+    if save and rank == 0:
         done = torch.load(ck, map_location='cpu', weights_only=False)['epoch'] if ck.exists() else epochs
         x, c = dls.train.dataset.ts
-        if not kw.get('sample_w'): fit_latent_prior(learn.model, x.to(dls.device), c.to(dls.device))   # else keep the prior its samples were trained on
+        if not kw.get('sample_w'): fit_latent_prior(learn.model, x, c)   # else keep the prior its samples were trained on
         run = learn.cbs.filter(lambda c: isinstance(c, Checkpoint))[0].info
         save_cvae(learn.model, work, dict(run, epochs_done=done, train_seconds=time.time() - t0, params=n_params(learn.model),
                                           **reference_info(work, size)))
     return learn
+
+# %% ../nbs/05_train.ipynb #b7d10005
+def accelerate_cpu_processes()->int:
+    "N of `accelerate launch --cpu --num_processes N` when its launcher started only this process; else 1."
+    if launched() or 'MASTER_ADDR' not in os.environ or os.environ.get('ACCELERATE_USE_CPU', '').lower() not in ('1', 'true'): return 1
+    import psutil
+    from accelerate.commands.launch import launch_command_parser
+    cmd = psutil.Process().parent().cmdline()       # e.g. python .../accelerate launch --cpu --num_processes 2 .../facecvae-train W
+    i = next((i for i, a in enumerate(cmd) if a == 'launch' or Path(a).name == 'accelerate-launch'), None)
+    return 1 if i is None else launch_command_parser().parse_known_args(cmd[i + 1:])[0].num_processes or 1
+
+def start_processes(n:int):
+    "Run this command again as `n` processes on this machine through torch's elastic launcher (the one `accelerate launch --multi_gpu` uses)."
+    from torch.distributed.run import main as torchrun
+    from torch.distributed.elastic.multiprocessing.errors import ChildFailedError
+    from torch.distributed.elastic.multiprocessing.api import SignalException
+    print(f'facecvae-train: starting {n} processes on the CPU (gloo)', flush=True)
+    _exit_with_parent()                              # the launcher killed: the processes stop too
+    try: torchrun(['--standalone', '--nproc_per_node', str(n), sys.argv[0], *sys.argv[1:]])
+    except ChildFailedError as e: sys.exit(max([f.exitcode for f in e.failures.values() if f.exitcode > 0] or [1]))
+    except SignalException: sys.exit(130)            # Ctrl-C: the processes said "interrupted" themselves
 
 # %% ../nbs/05_train.ipynb #08f7e00a
 @console
@@ -422,7 +505,7 @@ def train_cvae(work:Path,               # working folder with the cache and cond
 def facecvae_train(work_dir:str,             # working folder with the cache and condition_data.csv
                    epochs:int=None,          # epochs of the whole schedule (default 40; with --resume, the run's own)
                    size:int=DEFAULT_SIZE,    # image size (a cache of that size must exist)
-                   bs:int=64,                # batch size
+                   bs:int=64,                # batch size (of a step over all processes)
                    lr:float=2e-3,            # peak learning rate
                    sharp:str='grad',         # sharpness term: grad, gan, fm (discriminator feature matching), fft or none
                    sharp_w:float=None,       # its weight (default: 0.01 gan, 0.2 fm, 0.5 grad, 20 fft)
@@ -440,14 +523,17 @@ def facecvae_train(work_dir:str,             # working folder with the cache and
     "Train the conditional VAE; checkpoints every epoch, --resume continues after a crash."
     with cli_errors('facecvae-train'):
         use_precision(precision)
+        if (n := accelerate_cpu_processes()) > 1: return start_processes(n)
         if sharp not in ('gan', 'fm', 'grad', 'fft', 'none'): raise FaceError(f'--sharp {sharp!r} is not one of grad, gan, fm, fft, none')
         t0 = time.time()
         kw = {} if resume else dict(sharp=None if sharp == 'none' else sharp, sharp_w=sharp_w, cond_w=cond_w, cond_from=cond_from, beta=beta,
                                     sharp_from=sharp_from, sample_w=sample_w, disc=disc)
         learn = train_cvae(work_dir, epochs, size, bs, lr, resume=resume, limit=limit, init=None if resume else init, **kw)
+        if rank_distrib(): return                          # rank 0 reports
         cfg = load_cvae_part(Path(work_dir)/'cvae_model.pth')[1]
         vals = getattr(learn.recorder, 'values', None)     # none when the run had no epochs left
         mse = vals[-1][learn.recorder.metric_names.index('mse') - 1] if vals else None
         print(f'trained {cfg["epochs_done"]} epochs on {cfg["n_train"]} images in {time.time() - t0:.0f}s; '
               + (f'valid MSE {mse:.5f} (PSNR {psnr(mse):.2f} dB); ' if mse else '')
-              + f'saved {", ".join(f + ".pth" for f in MODEL_FILES.values())} in {work_dir}')
+              + f'saved {", ".join(f + ".pth" for f in MODEL_FILES.values())} in {work_dir}'
+              + (f' ({cfg["processes"]} processes)' if cfg.get('processes', 1) > 1 else ''))

@@ -1,4 +1,4 @@
-import sys, subprocess, pytest
+import sys, socket, subprocess, pytest
 from pathlib import Path
 from facecvae.preprocess import faces_dir, make_sample_data, tree_checksums
 
@@ -26,8 +26,8 @@ def one_error_line(r, prog:str)->str:
     assert len(lines) == 1 and 'Traceback' not in r.stderr and lines[0].startswith(f'{prog}: error:'), r.stderr
     return lines[0]
 
-def small_pipeline(faces:Path, d:Path, n:int, n_labels:int, epochs:int=1)->dict:
-    "Copy `n` real photos per folder and `n_labels` labels per gender into `d`, run every step up to the conditions; `unchanged`: the inputs were only read."
+def small_pipeline(faces:Path, d:Path, n:int, n_labels:int, epochs:int=1, size:int=32)->dict:
+    "Copy `n` real photos per folder and `n_labels` labels per gender into `d`, run every step up to the conditions at `size` px; `unchanged`: the inputs were only read."
     from facecvae.attributes import ATTRS, label_file, read_labels, write_labels
     data = make_sample_data(d/'data', n=n, faces=faces)
     labels = d/'labels'; labels.mkdir()
@@ -35,8 +35,23 @@ def small_pipeline(faces:Path, d:Path, n:int, n_labels:int, epochs:int=1)->dict:
         for g in ('male', 'female'): write_labels(labels/label_file(a, g), a, read_labels(faces/label_file(a, g), a)[:n_labels])
     sums = lambda: (tree_checksums(data), tree_checksums(labels))
     before, w = sums(), d/'work'
-    steps = [('facecvae-preprocess', data, w, '--size', 32), ('facecvae-gender', w, '--size', 32, '--epochs', epochs),
-             ('facecvae-attributes', w, '--labels', labels, '--size', 32, '--epochs', epochs), ('facecvae-conditions', w)]
+    steps = [('facecvae-preprocess', data, w, '--size', size), ('facecvae-gender', w, '--size', size, '--epochs', epochs),
+             ('facecvae-attributes', w, '--labels', labels, '--size', size, '--epochs', epochs), ('facecvae-conditions', w)]
     outs = [run_cli(*s) for s in steps]
     for s, r in zip(steps, outs): assert r.returncode == 0, (s[0], r.stdout, r.stderr)
     return dict(data=data, labels=labels, work=w, outs=outs, unchanged=sums() == before)
+
+HANG = 900   # seconds: a guard against a deadlocked process group in the multi-process tests, never a measure of speed
+
+def free_port()->int:
+    with socket.socket() as s: s.bind(('127.0.0.1', 0)); return s.getsockname()[1]
+
+def launch_args(*args, n:int=2, how:str='--cpu', script=None)->list:
+    "`accelerate launch HOW --num_processes N facecvae-train ARGS` (or another script) as an argument list."
+    b = Path(sys.executable).parent
+    return [b/'accelerate', 'launch', how, '--num_processes', str(n), '--main_process_port', str(free_port()),
+            script or b/'facecvae-train', *map(str, args)]
+
+def launch(*args, env:dict=None, **kw)->subprocess.CompletedProcess:
+    "Run `launch_args(*args, **kw)` to the end (text output)."
+    return subprocess.run(launch_args(*args, **kw), capture_output=True, text=True, timeout=HANG, env=env)
