@@ -386,7 +386,7 @@ def evaluate(model:Path=None,          # the C-VAE folder or decoder file (defau
     except MissingExtra as e: notes.append(str(e)); say(str(e))
     rep.update(timed('sample_quality', sample_quality, dec, torch.tensor(cfg['cond_pool']), cfg['real_stats'], 512, seed, temperature))
     control_plot(ps, pj, out/'control.png')
-    sweep_grid(dec.cpu(), seed, temperature=min(temperature, 0.8), defaults=cfg.get('cond_defaults')).save(out/'sweeps.png'); dec.to(dev)   # a few images, on the CPU as `generate` makes them
+    sweep_grid(dec, seed, temperature=min(temperature, 0.8), defaults=cfg.get('cond_defaults')).save(out/'sweeps.png')
     if work is None and real is None:
         notes.append('no real photos given (--work or --real): FID, KID, reconstruction and artifact ratios not measured')
     else:

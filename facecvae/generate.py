@@ -11,6 +11,7 @@ from PIL import Image, ImageDraw
 from fastcore.script import call_parse
 from .preprocess import FaceError, cli_errors, console, save_atomic, load_rgb, crop_resize, _save_img, DEFAULT_MARGIN, COND_NAMES
 from .model import load_cvae_part
+from .device import as_device
 
 # %% auto #0
 __all__ = ['BUNDLED', 'GEN_CONDS', 'LABELS', 'SHORT', 'find_model', 'load_decoder', 'check_conditions', 'cond_vector', 'generate',
@@ -35,9 +36,10 @@ def find_model(path:Path=None,            # a cvae_decoder_model.pth, or a folde
     if not p.exists(): raise FaceError(f'model file {p} not found; pass --model with a cvae_decoder_model.pth (or its folder) from facecvae-train')
     return p
 
-def load_decoder(path:Path=None):
-    "The decoder (eval mode, CPU) and its config."
-    return load_cvae_part(find_model(path, 'decoder'), 'decoder')
+def load_decoder(path:Path=None, device=None):
+    "The decoder (eval mode) on `device` (default: the GPU when there is one, else the CPU) and its config."
+    dec, cfg = load_cvae_part(find_model(path, 'decoder'), 'decoder')
+    return dec.to(as_device(device)), cfg
 
 def check_conditions(conds:dict)->dict:
     "Conditions by name, each a number in [0, 1]; `gender` 1 (or 'male') … 0 (or 'female'), or male_prob/female_prob."
@@ -73,10 +75,11 @@ def generate(decoder,                   # a loaded decoder (see `load_decoder`)
              defaults:dict=None,        # values for conditions not given
             )->np.ndarray:
     "Generate `n` faces as an n x H x W x 3 uint8 array."
-    c = cond_vector(defaults, **(conditions or {}))
-    if z is None: z = decoder.sample_z(n, torch.Generator().manual_seed(seed), temperature)
-    x = decoder(z, c.expand(len(z), -1))
-    return (x.clamp(0, 1) * 255).round().byte().permute(0, 2, 3, 1).numpy()
+    dev = next(decoder.parameters()).device
+    c = cond_vector(defaults, **(conditions or {})).to(dev)
+    if z is None: z = decoder.sample_z(n, torch.Generator().manual_seed(seed), temperature)   # drawn on the CPU: the same faces on any device
+    x = decoder(z.to(dev), c.expand(len(z), -1))
+    return (x.clamp(0, 1) * 255).round().byte().permute(0, 2, 3, 1).cpu().numpy()
 
 def image_grid(imgs:np.ndarray, ncols:int=None, labels:list=None, scale:int=1)->Image.Image:
     "Tile uint8 images into one PIL image, with an optional label under each."
@@ -176,7 +179,7 @@ def encode_photo(photo,                  # a face photo (path or file bytes), an
                  name:str=None,          # the photo's name in messages
                 )->dict:
     "Read a photo, measure its conditions and encode it: dict(img, cond (tensor), z, conditions (by name))."
-    enc, cfg = load_cvae_part(find_model(model, 'encoder'), 'encoder')
+    enc, cfg = load_cvae_part(find_model(model, 'encoder'), 'encoder')   # on the CPU: one photo
     img = read_photo(photo, cfg['size'], cfg.get('margin') or DEFAULT_MARGIN, name)
     from facecvae.conditions import measure
     x = torch.from_numpy(img).permute(2, 0, 1)[None].float() / 255

@@ -9,13 +9,6 @@ from pathlib import Path
 import numpy as np, torch
 from torch import nn
 import torch.nn.functional as F
-from fastai.learner import Learner, Metric
-from fastai.callback.core import Callback, CancelFitException
-from fastai.data.core import DataLoaders
-from fastai.torch_core import TensorImage, default_device, to_float, rank_distrib, num_distrib, distrib_barrier, maybe_gather
-from fastai.distributed import DistributedDL   # and `Learner.distrib_ctx`, on Hugging Face accelerate
-from fastcore.basics import patch
-from torch.nn.parallel import DistributedDataParallel
 from fastcore.script import call_parse
 from .preprocess import FaceError, cli_errors, console, save_atomic, DEFAULT_SIZE, _exit_with_parent
 from .device import as_device, compute_precision, autocast_for, use_precision
@@ -24,6 +17,13 @@ from .attributes import ATTRS, attributes_model
 from .conditions import COND_NAMES, cvae_data, valid_set, VALID_PCT, SPLIT_SEED
 from .model import CVAE, save_cvae, load_cvae_part, n_params, MODEL_FILES, fit_latent_prior
 from .evaluate import image_stats, psnr   # training may use the measures; they never import training
+from fastai.learner import Learner, Metric   # fastai after the package, which quiets a deprecation warning its import says
+from fastai.callback.core import Callback, CancelFitException
+from fastai.data.core import DataLoaders
+from fastai.torch_core import TensorImage, default_device, to_float, rank_distrib, num_distrib, distrib_barrier, maybe_gather
+from fastai.distributed import DistributedDL   # and `Learner.distrib_ctx`, on Hugging Face accelerate
+from fastcore.basics import patch
+from torch.nn.parallel import DistributedDataParallel
 
 # %% auto #0
 __all__ = ['CHECKPOINT', 'LOG', 'SAMPLES', 'CVAEDL', 'cond_label', 'cvae_dls', 'make_tiny_work', 'kl_div', 'grad_loss',

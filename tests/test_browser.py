@@ -1,6 +1,7 @@
 "The sliders app as a person meets it: JupyterLab on 127.0.0.1, driven in Debian's Chromium by Playwright."
-import json, os, socket, subprocess, sys, time, secrets, urllib.request, numpy as np, pytest
+import json, os, subprocess, sys, time, secrets, urllib.request, numpy as np, pytest
 from pathlib import Path
+from conftest import free_port
 
 CHROMIUM = '/usr/bin/chromium'
 FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run']
@@ -9,9 +10,6 @@ WAIT = int(os.environ.get("BROWSER_WAIT", 180_000))   # ms: a backstop for a stu
 def shots()->Path:
     "Where screenshots go: $FACECVAE_SCREENSHOTS if set (e.g. nbs/images), else nowhere."
     d = os.environ.get('FACECVAE_SCREENSHOTS'); return Path(d) if d else None
-
-def free_port()->int:
-    with socket.socket() as s: s.bind(('127.0.0.1', 0)); return s.getsockname()[1]
 
 def notebook(path:Path, cells:list):
     "Write a notebook of code cells."

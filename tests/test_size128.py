@@ -26,7 +26,7 @@ def test_generate_and_sliders_128(p128, tmp_path):
     assert r.returncode == 0, r.stderr
     assert [Image.open(p).size for p in sorted((tmp_path/'g').glob('*.png'))] == [(128, 128)] * 2
     dec, cfg = load_decoder(p128['work'])
-    s = FaceSliders(dec, defaults=cfg['cond_defaults'], scale=1, save_dir=tmp_path)
+    s = FaceSliders(dec, defaults=cfg['cond_defaults'], size=128, save_dir=tmp_path)
     assert s.img.shape == (128, 128, 3)
     s.sliders['mouth'].value = 0.9; assert s.img.shape == (128, 128, 3)   # moving a slider draws a new 128 px face
 
