@@ -67,7 +67,7 @@ def cond_vector(defaults:dict=None, **conds)->torch.Tensor:
 # %% ../nbs/06_generate.ipynb #8f75049b
 @torch.inference_mode()
 def generate(decoder,                   # a loaded decoder (see `load_decoder`)
-             conditions:dict=None,      # by name: gender, hair_color, mouth, eyes, background_mean, background_std
+             conditions:dict=None,      # by name: gender, hair_color, mouth, eyes, background_mean, background_std (a list of dicts: one per face)
              n:int=1,                   # how many faces
              seed:int=0,                # random seed of the latents
              temperature:float=1.,      # scale of the latents
@@ -76,9 +76,9 @@ def generate(decoder,                   # a loaded decoder (see `load_decoder`)
             )->np.ndarray:
     "Generate `n` faces as an n x H x W x 3 uint8 array."
     dev = next(decoder.parameters()).device
-    c = cond_vector(defaults, **(conditions or {})).to(dev)
+    c = (torch.stack([cond_vector(defaults, **d) for d in conditions]) if isinstance(conditions, list) else cond_vector(defaults, **(conditions or {}))).to(dev)
     if z is None: z = decoder.sample_z(n, torch.Generator().manual_seed(seed), temperature)   # drawn on the CPU: the same faces on any device
-    x = decoder(z.to(dev), c.expand(len(z), -1))
+    x = decoder(z.to(dev), c.expand(len(z), -1))   # one batch, one decode
     return (x.clamp(0, 1) * 255).round().byte().permute(0, 2, 3, 1).cpu().numpy()
 
 def image_grid(imgs:np.ndarray, ncols:int=None, labels:list=None, scale:int=1)->Image.Image:
@@ -207,7 +207,7 @@ def default_save_dir()->Path:
 
 def sweep_frames(decoder, name:str, z:torch.Tensor, conditions:dict, steps:int=24)->np.ndarray:
     "Frames of one face (latent `z`) with condition `name` swept 0 → 1 and back: a loop for a GIF."
-    up = np.concatenate([generate(decoder, {**conditions, name: float(v)}, z=z) for v in np.linspace(0, 1, steps)])
+    up = generate(decoder, [{**conditions, name: float(v)} for v in np.linspace(0, 1, steps)], z=z.expand(steps, -1))   # one batch
     return np.concatenate([up, up[-2:0:-1]])
 
 def write_gif(frames:np.ndarray, path:Path, size:int=256, ms:int=80)->Path:
@@ -362,8 +362,9 @@ def sweep_grid(decoder, seed:int=0, steps:int=7, temperature:float=0.8, conditio
     "One row per condition, swept 0 → 1 with the same latent; the others at `conditions`, else `defaults` (typical values), else 0.5."
     z = decoder.sample_z(1, torch.Generator().manual_seed(seed), temperature)
     base = dict(conditions or {})
-    rows = [generate(decoder, {**base, k: v}, z=z, defaults=defaults)[0] for k in GEN_CONDS for v in np.linspace(0, 1, steps)]
-    return image_grid(np.stack(rows), ncols=steps, labels=[f'{SHORT[k]} {v:.2f}' for k in GEN_CONDS for v in np.linspace(0, 1, steps)], scale=2)
+    vs = np.linspace(0, 1, steps)
+    rows = generate(decoder, [{**base, k: float(v)} for k in GEN_CONDS for v in vs], z=z.expand(len(GEN_CONDS) * steps, -1), defaults=defaults)   # one batch
+    return image_grid(rows, ncols=steps, labels=[f'{SHORT[k]} {v:.2f}' for k in GEN_CONDS for v in vs], scale=2)
 
 # %% ../nbs/06_generate.ipynb #51046cdf
 def bundle_model(work:Path, dest:Path=BUNDLED, half:bool=True)->list:
