@@ -29,9 +29,9 @@ from torch.nn.parallel import DistributedDataParallel
 __all__ = ['CHECKPOINT', 'LOG', 'SAMPLES', 'CVAEDL', 'cond_label', 'cvae_dls', 'make_tiny_work', 'kl_div', 'grad_loss',
            'fft_loss', 'BlurDown', 'PatchDisc', 'fm_loss', 'CVAELoss', 'LossTerm', 'comm_device', 'unwrap', 'launched',
            'cpu_asked', 'init_distrib', 'same_everywhere', 'mean_grads', 'KLWarmup', 'SharpnessFrom', 'DiscStep',
-           'NanGuard', 'CondConsistency', 'SampleAdv', 'default_conditions', 'sample_grid_conditions', 'sample_grid',
-           'Checkpoint', 'trim_log', 'check_disc_settings', 'cvae_learner', 'reference_info', 'train_cvae',
-           'accelerate_cpu_processes', 'start_processes', 'facecvae_train']
+           'NanGuard', 'CondConsistency', 'SampleAdv', 'LatentAdv', 'default_conditions', 'sample_grid_conditions',
+           'sample_grid', 'Checkpoint', 'trim_log', 'check_disc_settings', 'cvae_learner', 'reference_info',
+           'train_cvae', 'accelerate_cpu_processes', 'start_processes', 'facecvae_train']
 
 # %% ../nbs/05_train.ipynb #b1b68174
 class CVAEDL(ArrayDL):
@@ -297,6 +297,33 @@ class SampleAdv(Callback):
         self.loss_func.last['adv'] = term.detach()
         if self.training: self.learn.loss_grad = self.loss_grad + self.w * term; self.learn.sample_fakes = img.detach()
 
+# %% ../nbs/05_train.ipynb #602e5a8d
+class LatentAdv(Callback):
+    "Fader-style adversary on the latent: a small net reads the conditions from the encoder's means; the encoder is pushed to make its guesses uninformative."
+    order = 7
+    def __init__(self, latent:int, n_cond:int=len(COND_NAMES), w:float=0.1, start:int=0, lr:float=1e-3):
+        self.net = nn.Sequential(nn.Linear(latent, 256), nn.LeakyReLU(0.2), nn.Linear(256, 256), nn.LeakyReLU(0.2), nn.Linear(256, n_cond - 1))
+        self.opt, self.w, self.start = torch.optim.Adam(self.net.parameters(), lr=lr, betas=(0.5, 0.99)), w, start
+    @staticmethod
+    def targets(c): return torch.cat([c[:, :1], c[:, 2:]], 1).float()   # male_prob and the attributes (female_prob is 1 - male_prob)
+    def before_fit(self): same_everywhere(self.net.to(as_device(self.dls.device)))
+    def after_loss(self):
+        t = self.targets(self.xb[1])
+        with torch.autocast(t.device.type, enabled=False): guess = self.net(self.pred[1].float())
+        err = F.mse_loss(guess.detach(), t, reduction='none').mean(0) / t.var(0).clamp_min(1e-4)
+        self.loss_func.last['zinfo'] = (1 - err).mean().detach()              # R² of the adversary's guesses
+        if self.training and self.epoch >= self.start:
+            term = F.mse_loss(guess, t.mean(0, keepdim=True).expand_as(guess))   # guesses that say nothing about this face
+            self.learn.loss_grad = self.loss_grad + self.w * term
+    def after_step(self):
+        "One step of the adversary on the (detached) latent means of this batch."
+        t = self.targets(self.xb[1]); self.opt.zero_grad()
+        with torch.autocast(t.device.type, enabled=False): F.mse_loss(self.net(self.pred[1].detach().float()), t).backward()
+        mean_grads(self.net.parameters()); self.opt.step()
+    def ckpt_state(self)->dict: return dict(net=self.net.state_dict(), opt=self.opt.state_dict())
+    def load_ckpt_state(self, s:dict): self.net.load_state_dict(s['net']); self.opt.load_state_dict(s['opt'])
+
+
 # %% ../nbs/05_train.ipynb #32286337
 CHECKPOINT, LOG, SAMPLES = 'cvae_checkpoint.pth', 'cvae_log.csv', 'samples'
 
@@ -345,7 +372,8 @@ class Checkpoint(Callback):
         disc = getattr(self.loss_func, 'disc', None); dstep = [c for c in self.learn.cbs if isinstance(c, DiscStep)]
         state = dict(model=model.state_dict(), opt=self.opt.state_dict(), epoch=self.epoch + 1, info=self.info,
                      disc=disc.state_dict() if disc is not None else None,
-                     disc_opt=dstep[0].opt.state_dict() if dstep else None)
+                     disc_opt=dstep[0].opt.state_dict() if dstep else None,
+                     cbs={c.name: c.ckpt_state() for c in self.learn.cbs if hasattr(type(c), 'ckpt_state')})   # e.g. `LatentAdv`'s net
         save_atomic(self.work/CHECKPOINT, lambda t: torch.save(state, t))   # last: an epoch counts once it is here
 
 def trim_log(work:Path, epoch:int):
@@ -364,7 +392,7 @@ def check_disc_settings(sharp:str, sample_w:float, disc:str):
 
 def cvae_learner(dls:DataLoaders, size:int=DEFAULT_SIZE, latent:int=128, widths:tuple=(32, 64, 128, 256),
                  beta:float=0.05, sharp:str='grad', sharp_w:float=None, cond_w:float=0., cond_from:int=1, cond_models:tuple=None,
-                 sample_w:float=0., disc:str='strided',
+                 sample_w:float=0., disc:str='strided', zadv_w:float=0., zadv_from:int=0,
                  sharp_from:int=1, warmup:float=1., work:Path=None, info:dict=None,
                  precision:str=None,     # auto, fp32, bf16 or fp16 (default: $FACECVAE_PRECISION, else auto)
                 )->Learner:
@@ -382,9 +410,11 @@ def cvae_learner(dls:DataLoaders, size:int=DEFAULT_SIZE, latent:int=128, widths:
         if cond_models is None: raise FaceError('cond_w needs the condition models (cond_models=(gender, attributes))')
         cbs.append(CondConsistency(*cond_models, w=cond_w, start=cond_from)); metrics.append(LossTerm('cond'))
     if sample_w: cbs.append(SampleAdv(sample_w)); metrics.append(LossTerm('adv'))
+    if zadv_w: cbs.append(LatentAdv(latent, w=zadv_w, start=zadv_from)); metrics.append(LossTerm('zinfo'))
     if work is not None: cbs.append(Checkpoint(work, dict(info or {}, size=size, latent=latent, widths=list(widths), beta=beta,
                                                           sharp=sharp, sharp_w=sharp_w, sharp_from=sharp_from, warmup=warmup,
-                                                          cond_w=cond_w, cond_from=cond_from, sample_w=sample_w, disc=disc, precision=chosen)))
+                                                          cond_w=cond_w, cond_from=cond_from, sample_w=sample_w, disc=disc, zadv_w=zadv_w, zadv_from=zadv_from,
+                                                          precision=chosen)))
     learn = Learner(dls, model, loss_func=lf, metrics=metrics, cbs=cbs)
     learn.model.to(memory_format=torch.channels_last)   # the batches are channels_last too
     return learn
@@ -422,7 +452,7 @@ def train_cvae(work:Path,               # working folder with the cache and cond
         if old.get('size') != size or old.get('cond_names', list(COND_NAMES)) != list(COND_NAMES):
             raise FaceError(f'{ck} is from a run at size {old.get("size")} with conditions {old.get("cond_names")}; '
                             f'this run is size {size}: pass --size {old.get("size")}, or delete the checkpoint to start again')
-        for k in ('beta', 'sharp', 'sharp_w', 'sharp_from', 'warmup', 'cond_w', 'cond_from', 'sample_w', 'disc', 'latent', 'widths', 'bs', 'lr', 'limit'):
+        for k in ('beta', 'sharp', 'sharp_w', 'sharp_from', 'warmup', 'cond_w', 'cond_from', 'sample_w', 'disc', 'zadv_w', 'zadv_from', 'latent', 'widths', 'bs', 'lr', 'limit'):
             if k in old: kw.setdefault(k, old[k])
         bs, lr, limit = kw.pop('bs', None) or bs, kw.pop('lr', None) or lr, kw.pop('limit', None)
         if 'widths' in kw: kw['widths'] = tuple(kw['widths'])
@@ -461,6 +491,8 @@ def train_cvae(work:Path,               # working folder with the cache and cond
         if state.get('disc') is not None:
             learn.loss_func.disc.load_state_dict(state['disc'])
             [c for c in learn.cbs if isinstance(c, DiscStep)][0].opt.load_state_dict(state['disc_opt'])
+        for c in learn.cbs:
+            if hasattr(type(c), 'load_ckpt_state') and c.name in state.get('cbs', {}): c.load_ckpt_state(state['cbs'][c.name])
         say(f'resuming from epoch {start} of {epochs}')
     elif init is not None: learn.model.load_state_dict(init_model.state_dict())
     if rank: torch.manual_seed(seed + rank)   # the same initial weights everywhere, different flips and samples in each process
@@ -515,6 +547,8 @@ def facecvae_train(work_dir:str,             # working folder with the cache and
                    sharp_from:int=1,         # epoch (0-based) from which the sharpness term is on
                    sample_w:float=0.,        # weight of the adversarial term on prior samples (needs --sharp gan or fm; 0: off)
                    disc:str='strided',       # discriminator of gan/fm: strided (4x4 convs, stride 2) or blur (3x3 convs, blurred downsampling)
+                   zadv_w:float=0.,          # weight of the adversary on the latent (`LatentAdv`; 0: off)
+                   zadv_from:int=0,          # epoch (0-based) from which the encoder is pushed by it
                    init:str=None,            # fine-tune: start from the model in this folder (or .pth) instead of from scratch
                    resume:bool=False,        # continue from the last checkpoint
                    limit:int=None,           # train on only this many images
@@ -527,7 +561,7 @@ def facecvae_train(work_dir:str,             # working folder with the cache and
         if sharp not in ('gan', 'fm', 'grad', 'fft', 'none'): raise FaceError(f'--sharp {sharp!r} is not one of grad, gan, fm, fft, none')
         t0 = time.time()
         kw = {} if resume else dict(sharp=None if sharp == 'none' else sharp, sharp_w=sharp_w, cond_w=cond_w, cond_from=cond_from, beta=beta,
-                                    sharp_from=sharp_from, sample_w=sample_w, disc=disc)
+                                    sharp_from=sharp_from, sample_w=sample_w, disc=disc, zadv_w=zadv_w, zadv_from=zadv_from)
         learn = train_cvae(work_dir, epochs, size, bs, lr, resume=resume, limit=limit, init=None if resume else init, **kw)
         if rank_distrib(): return                          # rank 0 reports
         cfg = load_cvae_part(Path(work_dir)/'cvae_model.pth')[1]
