@@ -55,13 +55,15 @@ def image_stats(x:torch.Tensor)->dict:
     return dict(laplacian_var=laplacian_var(x), median_noise=median_noise(x))
 
 # %% ../nbs/07_evaluate.ipynb #e7000009
-def sweeps(decoder, c_pool:torch.Tensor, n:int=256, seed:int=0, temperature:float=1.)->dict:
-    "For each condition, `n` samples with it swept 0 → 1 (gender: 0 and 1 in turn), the rest drawn from `c_pool`: name -> (requested, images)."
+def sweeps(decoder, c_pool:torch.Tensor, n:int=256, seed:int=0, temperature:float=1.,
+           ranges:dict=None,   # per attribute, the [low, high] to sweep (default 0 → 1; a model's `cond_range` is what its sliders offer)
+          )->dict:
+    "For each condition, `n` samples with it swept low → high (gender: 0 and 1 in turn), the rest drawn from `c_pool`: name -> (requested, images)."
     gen = torch.Generator().manual_seed(seed); out = {}
     for k in ['gender', *ATTRS]:
         c = c_pool[torch.randint(len(c_pool), (n,), generator=gen)].clone()
         if k == 'gender': req = (torch.arange(n) % 2).float(); c[:, 0], c[:, 1] = req, 1 - req
-        else: req = torch.linspace(0, 1, n); c[:, COND_NAMES.index(k)] = req
+        else: req = torch.linspace(*(ranges or {}).get(k, (0., 1.)), n); c[:, COND_NAMES.index(k)] = req
         out[k] = (req.numpy(), decode(decoder, decoder.sample_z(n, gen, temperature), c))
     return out
 
@@ -378,7 +380,8 @@ def evaluate(model:Path=None,          # the C-VAE folder or decoder file (defau
     out = Path(out); out.mkdir(parents=True, exist_ok=True)
     # control: one set of sweeps, re-measured by the condition models and judged independently
     say(f'control: {n_control} samples for each of {len(ATTRS) + 1} conditions')
-    sw = timed('sweeps', sweeps, dec, torch.tensor(cfg['cond_pool']), n_control, seed, temperature)
+    sw = timed('sweeps', sweeps, dec, torch.tensor(cfg['cond_pool']), n_control, seed, temperature, cfg.get('cond_range'))
+    rep['control_ranges'] = {k: r for k, r in (cfg.get('cond_range') or {}).items() if tuple(r) != (0, 1)}   # what the sliders offer
     ps, pj = {}, {}
     rep.update({f'self_{k}': v for k, v in timed('self_control', self_control, sw, cms, ps).items()})
     rep['judge_gender'] = rep['self_gender']   # no independent gender judge: the condition classifier, said in the report
@@ -386,7 +389,7 @@ def evaluate(model:Path=None,          # the C-VAE folder or decoder file (defau
     except MissingExtra as e: notes.append(str(e)); say(str(e))
     rep.update(timed('sample_quality', sample_quality, dec, torch.tensor(cfg['cond_pool']), cfg['real_stats'], 512, seed, temperature))
     control_plot(ps, pj, out/'control.png')
-    sweep_grid(dec, seed, temperature=min(temperature, 0.8), defaults=cfg.get('cond_defaults')).save(out/'sweeps.png')
+    sweep_grid(dec, seed, temperature=min(temperature, 0.8), defaults=cfg.get('cond_defaults'), ranges=cfg.get('cond_range')).save(out/'sweeps.png')
     if work is None and real is None:
         notes.append('no real photos given (--work or --real): FID, KID, reconstruction and artifact ratios not measured')
     else:
@@ -439,7 +442,9 @@ def report_md(rep:dict)->str:
               '', f'Reconstruction of the reference photos: MSE {_v(rep, "recon_mse", ".5f")}, PSNR {_v(rep, "recon_psnr", ".2f")} dB.', '']
     L += ['## Control, judged independently', '',
           'Spearman ρ between the requested value and what face landmarks (MediaPipe FaceMesh) and pixel statistics read '
-          'in the samples; gender: agreement of the condition classifier (no independent judge).', '',
+          'in the samples; gender: agreement of the condition classifier (no independent judge).'
+          + (' Each attribute is swept over the range its slider offers, the range of the training data'
+             f' ({", ".join(f"{k} {a:g}–{b:g}" for k, (a, b) in rep["control_ranges"].items())}; the others 0–1).' if rep.get('control_ranges') else ''), '',
           '| condition | judged | target | self-consistency |', '|---|---|---|---|',
           f'| face found | {_v(rep, "judge_face_found")} | ≥ {TARGETS["judge_face_found"]} {_ok(rep, "judge_face_found")} | |',
           *(f'| {k} | {_v(rep, "judge_" + k)} | ≥ {TARGETS["judge_" + k]} {_ok(rep, "judge_" + k)} | {_v(rep, "self_" + k)} |'

@@ -14,10 +14,10 @@ from .model import load_cvae_part
 from .device import as_device
 
 # %% auto #0
-__all__ = ['BUNDLED', 'GEN_CONDS', 'LABELS', 'SHORT', 'find_model', 'load_decoder', 'check_conditions', 'cond_vector', 'generate',
-           'image_grid', 'original_test', 'used_conditions', 'write_faces', 'facecvae_generate', 'condition_models_in',
-           'read_photo', 'encode_photo', 'edit_photo', 'png_bytes', 'default_save_dir', 'sweep_frames', 'write_gif',
-           'FaceSliders', 'sweep_grid', 'bundle_model']
+__all__ = ['BUNDLED', 'GEN_CONDS', 'LABELS', 'SHORT', 'find_model', 'load_decoder', 'check_conditions', 'check_range',
+           'cond_vector', 'generate', 'image_grid', 'original_test', 'used_conditions', 'write_faces',
+           'facecvae_generate', 'condition_models_in', 'read_photo', 'encode_photo', 'edit_photo', 'held_out_photos',
+           'png_bytes', 'default_save_dir', 'sweep_frames', 'write_gif', 'FaceSliders', 'sweep_grid', 'bundle_model']
 
 # %% ../nbs/06_generate.ipynb #eb93d50f
 BUNDLED = Path(__file__).parent/'models' if '__file__' in globals() else Path('../facecvae/models')
@@ -54,6 +54,15 @@ def check_conditions(conds:dict)->dict:
             raise FaceError(f'{k} = {v!r} is not a number; give a value from 0 to 1{hint}') from None
         if not 0 <= f <= 1: raise FaceError(f'{k} = {v} is outside [0, 1]; give a value from 0 to 1')   # NaN fails too
         out[k] = f
+    return out
+
+def check_range(conds:dict, ranges:dict=None)->dict:
+    "Refuse a condition outside the range the model's training data covers (`ranges`, from its config: e.g. hardly any photo has closed eyes)."
+    for k, f in conds.items():
+        lo, hi = (ranges or {}).get(k, (0., 1.))
+        if not lo <= f <= hi:
+            raise FaceError(f'{k} = {f:g} is outside what this model can draw ({lo:g} to {hi:g}: rarer in its training photos than 1 in 100); '
+                            f'give a value from {lo:g} to {hi:g}')
     return out
 
 def cond_vector(defaults:dict=None, **conds)->torch.Tensor:
@@ -153,7 +162,7 @@ def facecvae_generate(out:str=None,                  # output: an image path (.p
                                       background_mean=background_mean, background_std=background_std))
         dec, cfg = load_decoder(model)
         if test: print(f'wrote {original_test(dec, out, seed, temperature)} and {Path(out)/"test_outputs"}'); return
-        used = used_conditions(cond_vector(cfg.get('cond_defaults'), **conds))
+        used = used_conditions(cond_vector(cfg.get('cond_defaults'), **check_range(conds, cfg.get('cond_range'))))
         res, replaced = write_faces(generate(dec, used, n, seed, temperature), out, used, seed, temperature)
         print(f'wrote {n} face{"s" if n > 1 else ""} to {res}' + (f' (replaced {replaced} file{"s" if replaced > 1 else ""} of an earlier run with the same settings)' if replaced else ''))
 
@@ -195,6 +204,16 @@ def edit_photo(path:Path, changes:dict, model:Path=None, cond_models:tuple=None)
     edited = generate(dec, {**e['conditions'], **changes}, z=e['z'])[0]
     return np.concatenate([e['img'], rec, edited], 1)
 
+# %% ../nbs/06_generate.ipynb #8907f0c2
+def held_out_photos(faces:Path,   # the data folder in the original layout (e.g. ../shared/faces)
+                    n:int=8, seed:int=0)->list:
+    "`n` photos of `faces` from the held-out split: ones the model and the condition models never trained on."
+    from facecvae.preprocess import list_images, LAYOUT
+    from facecvae.conditions import valid_idx
+    srcs = [p for folder in LAYOUT.values() for p in list_images(Path(faces)/folder)[0]]   # the cache's order
+    return [srcs[i] for i in np.sort(np.random.RandomState(seed).choice(valid_idx(len(srcs)), n, replace=False))]
+
+
 # %% ../nbs/06_generate.ipynb #f0f522fc
 def png_bytes(img:np.ndarray, size:int=None)->bytes:
     "PNG of a uint8 image, enlarged to `size` x `size` pixels with a smooth (bicubic) filter."
@@ -205,9 +224,11 @@ def default_save_dir()->Path:
     "Where saved faces go unless the user picks a folder: `$FACECVAE_OUT`, else `~/facecvae-faces` (never the repository)."
     return Path(os.environ.get('FACECVAE_OUT') or Path.home()/'facecvae-faces')
 
-def sweep_frames(decoder, name:str, z:torch.Tensor, conditions:dict, steps:int=24)->np.ndarray:
-    "Frames of one face (latent `z`) with condition `name` swept 0 → 1 and back: a loop for a GIF."
-    up = generate(decoder, [{**conditions, name: float(v)} for v in np.linspace(0, 1, steps)], z=z.expand(steps, -1))   # one batch
+def sweep_frames(decoder, name:str, z:torch.Tensor, conditions:dict, steps:int=24,
+                 span:tuple=(0., 1.),   # the values swept, low to high (e.g. a slider's range)
+                )->np.ndarray:
+    "Frames of one face (latent `z`) with condition `name` swept low → high and back: a loop for a GIF."
+    up = generate(decoder, [{**conditions, name: float(v)} for v in np.linspace(*span, steps)], z=z.expand(steps, -1))   # one batch
     return np.concatenate([up, up[-2:0:-1]])
 
 def write_gif(frames:np.ndarray, path:Path, size:int=256, ms:int=80)->Path:
@@ -226,16 +247,18 @@ class FaceSliders:
                  save_dir:Path=None,              # where save and animate write (default: `default_save_dir()`, outside the repository)
                  size:int=256,                    # side of the shown face in pixels (smooth enlargement)
                  defaults:dict=None,              # the model's typical conditions (default: from the model's config)
+                 ranges:dict=None,                # per condition, the [low, high] its slider spans (default: the range of the model's training data)
                 ):
         import ipywidgets as W
         self.model = model
-        if decoder is None: decoder, cfg = load_decoder(model); defaults = defaults or cfg.get('cond_defaults')
+        if decoder is None: decoder, cfg = load_decoder(model); defaults, ranges = defaults or cfg.get('cond_defaults'), ranges or cfg.get('cond_range')
+        self.ranges = {k: (ranges or {}).get(k, (0., 1.)) for k in GEN_CONDS}   # eyes start at 0.3: closed eyes are too rare to learn
         self.decoder, self.size, self.frame_ms, self.photo, self._hold = decoder, size, None, None, False
         self.latent = decoder.fc.in_features - len(COND_NAMES)
         self.typical = used_conditions(cond_vector(defaults))   # 0.5 is rare for gender and eyes: start where faces are typical
         self.start = {**self.typical, **check_conditions(conditions or {})}
         wide, label = W.Layout(width='580px'), {'description_width': '240px'}
-        self.sliders = {k: W.FloatSlider(value=self.start[k], min=0, max=1, step=0.01, description=LABELS[k], style=label,
+        self.sliders = {k: W.FloatSlider(value=self.start[k], min=self.ranges[k][0], max=self.ranges[k][1], step=0.01, description=LABELS[k], style=label,
                                          layout=wide, readout_format='.2f') for k in GEN_CONDS}
         self.temp = W.FloatSlider(value=temperature, min=0.1, max=1.5, step=0.05, description='temperature (variety)', style=label, layout=wide)
         self.seed = W.IntText(value=seed, description='seed', layout=W.Layout(width='150px'), style={'description_width': '40px'})
@@ -341,7 +364,7 @@ class FaceSliders:
     def animate(self, name:str='mouth', path:Path=None, steps:int=24, size:int=None)->Path:
         "Write a looping GIF of this face with condition `name` swept 0 → 1 and back; returns its path."
         check_conditions({name: 0})
-        frames = sweep_frames(self.decoder, name, self.z, self.values(), steps)
+        frames = sweep_frames(self.decoder, name, self.z, self.values(), steps, self.ranges[name])
         tag = hashlib.md5(json.dumps([self.state(), name, steps]).encode()).hexdigest()[:8]
         path = Path(path) if path else Path(self.folder.value).expanduser()/f'sweep_{name}_{tag}.gif'
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -358,13 +381,15 @@ class FaceSliders:
 
 
 # %% ../nbs/06_generate.ipynb #b80c03b2
-def sweep_grid(decoder, seed:int=0, steps:int=7, temperature:float=0.8, conditions:dict=None, defaults:dict=None)->Image.Image:
-    "One row per condition, swept 0 → 1 with the same latent; the others at `conditions`, else `defaults` (typical values), else 0.5."
+def sweep_grid(decoder, seed:int=0, steps:int=7, temperature:float=0.8, conditions:dict=None, defaults:dict=None,
+               ranges:dict=None,   # per condition, the [low, high] to sweep (default 0 → 1; a model's `cond_range` is what its sliders offer)
+              )->Image.Image:
+    "One row per condition, swept low → high with the same latent; the others at `conditions`, else `defaults` (typical values), else 0.5."
     z = decoder.sample_z(1, torch.Generator().manual_seed(seed), temperature)
     base = dict(conditions or {})
-    vs = np.linspace(0, 1, steps)
-    rows = generate(decoder, [{**base, k: float(v)} for k in GEN_CONDS for v in vs], z=z.expand(len(GEN_CONDS) * steps, -1), defaults=defaults)   # one batch
-    return image_grid(rows, ncols=steps, labels=[f'{SHORT[k]} {v:.2f}' for k in GEN_CONDS for v in vs], scale=2)
+    vals = [(k, float(v)) for k in GEN_CONDS for v in np.linspace(*(ranges or {}).get(k, (0., 1.)), steps)]
+    rows = generate(decoder, [{**base, k: v} for k, v in vals], z=z.expand(len(vals), -1), defaults=defaults)   # one batch
+    return image_grid(rows, ncols=steps, labels=[f'{SHORT[k]} {v:.2f}' for k, v in vals], scale=2)
 
 # %% ../nbs/06_generate.ipynb #51046cdf
 def bundle_model(work:Path, dest:Path=BUNDLED, half:bool=True)->list:

@@ -4,12 +4,12 @@
 
 # %% ../nbs/05_train.ipynb #7f159f52
 from __future__ import annotations
-import sys, os, csv, json, math, time, random, shutil, functools, contextlib
+import sys, os, csv, json, math, shlex, time, random, shutil, functools, contextlib
 from pathlib import Path
 import numpy as np, torch
 from torch import nn
 import torch.nn.functional as F
-from fastcore.script import call_parse
+from fastcore.script import call_parse, bool_arg
 from .preprocess import FaceError, cli_errors, console, save_atomic, DEFAULT_SIZE, _exit_with_parent
 from .device import as_device, compute_precision, autocast_for, use_precision
 from .gender import ArrayDL, Tensors, CachedImages, split_idx, Autocast, fit_from, load_gender_model
@@ -26,12 +26,13 @@ from fastcore.basics import patch
 from torch.nn.parallel import DistributedDataParallel
 
 # %% auto #0
-__all__ = ['CHECKPOINT', 'LOG', 'SAMPLES', 'CVAEDL', 'cond_label', 'cvae_dls', 'make_tiny_work', 'kl_div', 'grad_loss',
-           'fft_loss', 'BlurDown', 'PatchDisc', 'fm_loss', 'CVAELoss', 'LossTerm', 'comm_device', 'unwrap', 'launched',
-           'cpu_asked', 'init_distrib', 'same_everywhere', 'mean_grads', 'KLWarmup', 'SharpnessFrom', 'DiscStep',
-           'NanGuard', 'CondConsistency', 'SampleAdv', 'LatentAdv', 'default_conditions', 'sample_grid_conditions',
-           'sample_grid', 'Checkpoint', 'trim_log', 'check_disc_settings', 'cvae_learner', 'reference_info',
-           'train_cvae', 'accelerate_cpu_processes', 'start_processes', 'facecvae_train']
+__all__ = ['CHECKPOINT', 'LOG', 'SAMPLES', 'RECIPES', 'DEFAULT_RECIPE', 'CVAEDL', 'cond_label', 'cvae_dls', 'make_tiny_work',
+           'kl_div', 'grad_loss', 'fft_loss', 'BlurDown', 'PatchDisc', 'fm_loss', 'CVAELoss', 'LossTerm', 'comm_device',
+           'unwrap', 'launched', 'cpu_asked', 'init_distrib', 'same_everywhere', 'mean_grads', 'KLWarmup',
+           'SharpnessFrom', 'DiscStep', 'NanGuard', 'judge_view', 'CondConsistency', 'SampleAdv', 'LatentAdv',
+           'default_conditions', 'sample_grid_conditions', 'sample_grid', 'Checkpoint', 'trim_log', 'recipe_settings',
+           'check_disc_settings', 'cvae_learner', 'cond_range', 'reference_info', 'train_cvae',
+           'accelerate_cpu_processes', 'start_processes', 'facecvae_train']
 
 # %% ../nbs/05_train.ipynb #b1b68174
 class CVAEDL(ArrayDL):
@@ -266,12 +267,24 @@ class NanGuard(Callback):
                       'stopped. The last checkpoint is from the previous epoch: try a lower --lr and --resume', file=sys.stderr)
             raise CancelFitException()
 
+# %% ../nbs/05_train.ipynb #62b72ef1
+def judge_view(img:torch.Tensor, shift:float=0.06, scale:float=0.05)->torch.Tensor:
+    "What the robust consistency term shows the condition models: each image randomly shifted and scaled, and half of them blurred to half resolution and back."
+    n = len(img); dev = img.device; img = img.float()
+    th = torch.zeros(n, 2, 3, device=dev); s = 1 + (torch.rand(n, device=dev) * 2 - 1) * scale
+    th[:, 0, 0], th[:, 1, 1], th[:, :, 2] = s, s, (torch.rand(n, 2, device=dev) * 2 - 1) * shift
+    img = F.grid_sample(img, F.affine_grid(th, list(img.shape), align_corners=False), padding_mode='reflection', align_corners=False)
+    soft = F.interpolate(BlurDown()(img), scale_factor=2., mode='bilinear', align_corners=False)
+    return torch.where(torch.rand(n, 1, 1, 1, device=dev) < 0.5, soft, img)
+
+
 # %% ../nbs/05_train.ipynb #e6f40f61
 class CondConsistency(Callback):
     "Decode the batch's latents with shuffled conditions and penalise what the frozen condition models read back."
     order = 7
-    def __init__(self, gender:nn.Module, attrs:nn.Module, w:float=0.05, frac:float=0.5, start:int=1):
-        self.g, self.a, self.w, self.frac, self.start = gender.eval(), attrs.eval(), w, frac, start
+    def __init__(self, gender:nn.Module, attrs:nn.Module, w:float=0.05, frac:float=0.5, start:int=1,
+                 robust:bool=False):   # judge `judge_view`s of the decodes: no single pixel pattern moves the condition models
+        self.g, self.a, self.w, self.frac, self.start, self.robust = gender.eval(), attrs.eval(), w, frac, start, robust
         for p in [*self.g.parameters(), *self.a.parameters()]: p.requires_grad_(False)
     def before_fit(self): self.g.to(self.dls.device); self.a.to(self.dls.device)
     def after_loss(self):
@@ -279,6 +292,7 @@ class CondConsistency(Callback):
         x, c = self.xb; k = max(1, int(len(x) * self.frac))
         c2 = c[torch.randperm(len(c), device=c.device)[:k]]
         img = unwrap(self.model).decoder(self.pred[1][:k].detach(), c2)      # still in the learner's precision (`Autocast` ends it after the loss)
+        if self.robust: img = judge_view(img)
         logits, attrs = self.g(img).float(), self.a(img).float()
         term = F.cross_entropy(logits, c2[:, :2]) - (c2[:, :2].clamp_min(1e-6).log() * c2[:, :2]).sum(1).mean() \
                + F.mse_loss(attrs, c2[:, 2:]) * attrs.shape[1]
@@ -384,6 +398,19 @@ def trim_log(work:Path, epoch:int):
     keep = [lines[0], *(l for l in lines[1:] if l.split(',')[0].isdigit() and int(l.split(',')[0]) <= epoch)]
     save_atomic(p, lambda t: t.write_text(''.join(keep)))
 
+# %% ../nbs/05_train.ipynb #c9568085
+RECIPES = {
+    'fader': dict(epochs=40, beta=0.05, sharp='grad', sharp_w=0.5, sharp_from=1, cond_w=0., zadv_w=0.1, zadv_from=0),
+    'consistency': dict(epochs=40, beta=0.2, sharp='grad', sharp_w=0.5, sharp_from=1, cond_w=0.01, cond_from=10),
+}
+DEFAULT_RECIPE = 'fader'
+
+def recipe_settings(recipe:str=DEFAULT_RECIPE, **kw)->dict:
+    "The settings of `recipe`, with those in `kw` that are not None instead."
+    if recipe not in RECIPES: raise FaceError(f'recipe {recipe!r} is not one of {", ".join(RECIPES)}')
+    return {**RECIPES[recipe], **{k: v for k, v in kw.items() if v is not None}, 'recipe': recipe}
+
+
 # %% ../nbs/05_train.ipynb #d06b8210
 def check_disc_settings(sharp:str, sample_w:float, disc:str):
     "One clear error for discriminator settings that do not go together."
@@ -392,7 +419,7 @@ def check_disc_settings(sharp:str, sample_w:float, disc:str):
 
 def cvae_learner(dls:DataLoaders, size:int=DEFAULT_SIZE, latent:int=128, widths:tuple=(32, 64, 128, 256),
                  beta:float=0.05, sharp:str='grad', sharp_w:float=None, cond_w:float=0., cond_from:int=1, cond_models:tuple=None,
-                 sample_w:float=0., disc:str='strided', zadv_w:float=0., zadv_from:int=0,
+                 sample_w:float=0., disc:str='strided', zadv_w:float=0., zadv_from:int=0, cond_robust:bool=False,
                  sharp_from:int=1, warmup:float=1., work:Path=None, info:dict=None,
                  precision:str=None,     # auto, fp32, bf16 or fp16 (default: $FACECVAE_PRECISION, else auto)
                 )->Learner:
@@ -408,25 +435,31 @@ def cvae_learner(dls:DataLoaders, size:int=DEFAULT_SIZE, latent:int=128, widths:
     metrics = [LossTerm('mse'), LossTerm('kl'), LossTerm('sharp')]
     if cond_w:
         if cond_models is None: raise FaceError('cond_w needs the condition models (cond_models=(gender, attributes))')
-        cbs.append(CondConsistency(*cond_models, w=cond_w, start=cond_from)); metrics.append(LossTerm('cond'))
+        cbs.append(CondConsistency(*cond_models, w=cond_w, start=cond_from, robust=cond_robust)); metrics.append(LossTerm('cond'))
     if sample_w: cbs.append(SampleAdv(sample_w)); metrics.append(LossTerm('adv'))
     if zadv_w: cbs.append(LatentAdv(latent, w=zadv_w, start=zadv_from)); metrics.append(LossTerm('zinfo'))
     if work is not None: cbs.append(Checkpoint(work, dict(info or {}, size=size, latent=latent, widths=list(widths), beta=beta,
                                                           sharp=sharp, sharp_w=sharp_w, sharp_from=sharp_from, warmup=warmup,
-                                                          cond_w=cond_w, cond_from=cond_from, sample_w=sample_w, disc=disc, zadv_w=zadv_w, zadv_from=zadv_from,
+                                                          cond_w=cond_w, cond_from=cond_from, cond_robust=cond_robust, sample_w=sample_w, disc=disc, zadv_w=zadv_w, zadv_from=zadv_from,
                                                           precision=chosen)))
     learn = Learner(dls, model, loss_func=lf, metrics=metrics, cbs=cbs)
     learn.model.to(memory_format=torch.channels_last)   # the batches are channels_last too
     return learn
 
+def cond_range(c:torch.Tensor, q:float=0.01, step:float=0.05)->dict:
+    "Per attribute, the range the training data covers: its `q` and 1 - `q` quantiles, widened to a multiple of `step`."
+    lo, hi = torch.quantile(c[:, 2:].float(), torch.tensor([q, 1 - q]), dim=0)
+    return {k: [round(math.floor(float(a) / step) * step, 2), round(min(1., math.ceil(float(b) / step) * step), 2)] for k, a, b in zip(ATTRS, lo, hi)}
+
 def reference_info(work:Path, size:int, n:int=512)->dict:
-    "What generation and evaluation need from the data, saved with the model: crop margin, typical and real conditions, real image stats."
+    "What generation and evaluation need from the data, saved with the model: crop margin, typical and real conditions, their range, real image stats."
     from facecvae.preprocess import cache_paths
     man = cache_paths(work, size)[2]
     margin = json.loads(man.read_text()).get('margin') if man.exists() else None
     real, c = valid_set(work, size, n)
     return dict(margin=margin, cond_defaults={k: round(float(v), 4) for k, v in zip(COND_NAMES, c.median(0).values)},
-                cond_pool=[[round(float(v), 4) for v in row] for row in c], real_stats=image_stats(real))
+                cond_pool=[[round(float(v), 4) for v in row] for row in c], cond_range=cond_range(cvae_data(work, size)[1]),
+                real_stats=image_stats(real))
 
 def train_cvae(work:Path,               # working folder with the cache and condition_data.csv
                epochs:int=None,         # total epochs of the schedule (default 40; on resume: the checkpoint's)
@@ -439,6 +472,8 @@ def train_cvae(work:Path,               # working folder with the cache and cond
                seed:int=42,
                cbs:list=None,           # extra callbacks for this run
                init:Path=None,          # start from the cvae_model.pth in this folder (fine-tuning; no KL warm-up); `work` itself keeps the old model in work/base
+               recipe:str=DEFAULT_RECIPE, # the settings of a fresh run not given in `kw` (see `RECIPES`)
+               command:str=None,        # the command line that started the run, kept in the model's config
                **kw,                    # beta, sharp, sharp_w, latent, widths: see `cvae_learner`
               )->Learner:
     "Train (or resume training) the C-VAE and save it in `work`; one of several processes under `accelerate launch`."
@@ -452,7 +487,7 @@ def train_cvae(work:Path,               # working folder with the cache and cond
         if old.get('size') != size or old.get('cond_names', list(COND_NAMES)) != list(COND_NAMES):
             raise FaceError(f'{ck} is from a run at size {old.get("size")} with conditions {old.get("cond_names")}; '
                             f'this run is size {size}: pass --size {old.get("size")}, or delete the checkpoint to start again')
-        for k in ('beta', 'sharp', 'sharp_w', 'sharp_from', 'warmup', 'cond_w', 'cond_from', 'sample_w', 'disc', 'zadv_w', 'zadv_from', 'latent', 'widths', 'bs', 'lr', 'limit'):
+        for k in ('beta', 'sharp', 'sharp_w', 'sharp_from', 'warmup', 'cond_w', 'cond_from', 'cond_robust', 'sample_w', 'disc', 'zadv_w', 'zadv_from', 'latent', 'widths', 'bs', 'lr', 'limit', 'recipe', 'command'):
             if k in old: kw.setdefault(k, old[k])
         bs, lr, limit = kw.pop('bs', None) or bs, kw.pop('lr', None) or lr, kw.pop('limit', None)
         if 'widths' in kw: kw['widths'] = tuple(kw['widths'])
@@ -461,7 +496,11 @@ def train_cvae(work:Path,               # working folder with the cache and cond
         init, base = old.get('init'), old.get('base')   # a resumed fine-tuning run keeps its origin
         epochs = epochs or old.get('epochs', 40)
         if start >= epochs: say(f'{ck} has finished all {epochs} epochs; pass more --epochs to train longer')
-    epochs = epochs or 40
+        recipe, command = kw.pop('recipe', None), kw.pop('command', None) or command
+    else:
+        kw = recipe_settings(recipe, **kw); kw.pop('recipe'); epochs = epochs or kw.pop('epochs')
+    kw.pop('epochs', None)
+    if kw.get('sharp') == 'none': kw['sharp'] = None
     if bs % n: raise FaceError(f'--bs {bs} is not a multiple of the {n} processes; each process takes bs / {n} images a step')
     check_disc_settings(kw.get('sharp', 'grad'), kw.get('sample_w', 0.), kw.get('disc', 'strided'))   # before anything is moved or deleted
     if init is not None and state is None:   # checked and loaded before anything of an earlier run is moved or deleted
@@ -478,7 +517,7 @@ def train_cvae(work:Path,               # working folder with the cache and cond
         if init.parent.resolve() == work.resolve(): init = work/'base'/init.name
     torch.manual_seed(seed); random.seed(seed); np.random.seed(seed)
     dls = cvae_dls(work, size, bs // n, seed=seed, limit=limit, device=dev)
-    info = dict(epochs=epochs, bs=bs, processes=n, lr=lr, limit=limit, seed=seed, init=str(init) if init else None, base=base, cond_names=list(COND_NAMES), n_train=len(dls.train.dataset))
+    info = dict(epochs=epochs, recipe=recipe, command=command, bs=bs, processes=n, lr=lr, limit=limit, seed=seed, init=str(init) if init else None, base=base, cond_names=list(COND_NAMES), n_train=len(dls.train.dataset))
     if kw.get('cond_w'):
         try: kw['cond_models'] = (load_gender_model(work)[0], attributes_model(work))
         except FaceError as e: raise FaceError(f'the condition-consistency term needs the condition models in {work} ({e}); '
@@ -535,22 +574,24 @@ def start_processes(n:int):
 @console
 @call_parse
 def facecvae_train(work_dir:str,             # working folder with the cache and condition_data.csv
-                   epochs:int=None,          # epochs of the whole schedule (default 40; with --resume, the run's own)
+                   recipe:str=DEFAULT_RECIPE, # the training recipe (see `RECIPES`); the flags below override single settings of it
+                   epochs:int=None,          # epochs of the whole schedule (default: the recipe's; with --resume, the run's own)
                    size:int=DEFAULT_SIZE,    # image size (a cache of that size must exist)
                    bs:int=64,                # batch size (of a step over all processes)
                    lr:float=2e-3,            # peak learning rate
-                   sharp:str='grad',         # sharpness term: grad, gan, fm (discriminator feature matching), fft or none
+                   sharp:str=None,           # sharpness term: grad, gan, fm (discriminator feature matching), fft or none
                    sharp_w:float=None,       # its weight (default: 0.01 gan, 0.2 fm, 0.5 grad, 20 fft)
-                   cond_w:float=0.01,        # weight of the condition-consistency term (0: off)
-                   cond_from:int=10,         # epoch (0-based) from which it is on
-                   beta:float=0.2,           # weight of the KL term
-                   sharp_from:int=1,         # epoch (0-based) from which the sharpness term is on
-                   sample_w:float=0.,        # weight of the adversarial term on prior samples (needs --sharp gan or fm; 0: off)
-                   disc:str='strided',       # discriminator of gan/fm: strided (4x4 convs, stride 2) or blur (3x3 convs, blurred downsampling)
-                   zadv_w:float=0.,          # weight of the adversary on the latent (`LatentAdv`; 0: off)
-                   zadv_from:int=0,          # epoch (0-based) from which the encoder is pushed by it
+                   cond_w:float=None,        # weight of the condition-consistency term (0: off)
+                   cond_from:int=None,       # epoch (0-based) from which it is on
+                   cond_robust:bool_arg=None, # true: it judges randomly shifted, scaled and blurred decodes (`judge_view`)
+                   beta:float=None,          # weight of the KL term
+                   sharp_from:int=None,      # epoch (0-based) from which the sharpness term is on
+                   sample_w:float=None,      # weight of the adversarial term on prior samples (needs --sharp gan or fm; 0: off)
+                   disc:str=None,            # discriminator of gan/fm: strided (4x4 convs, stride 2) or blur (3x3 convs, blurred downsampling)
+                   zadv_w:float=None,        # weight of the adversary on the latent (`LatentAdv`; 0: off)
+                   zadv_from:int=None,       # epoch (0-based) from which the encoder is pushed by it
                    init:str=None,            # fine-tune: start from the model in this folder (or .pth) instead of from scratch
-                   resume:bool=False,        # continue from the last checkpoint
+                   resume:bool=False,        # continue from the last checkpoint (with the run's own settings)
                    limit:int=None,           # train on only this many images
                    precision:str=None,       # auto, fp32, bf16 or fp16 (default: $FACECVAE_PRECISION, else auto: bf16 only where native)
                   ):
@@ -560,9 +601,10 @@ def facecvae_train(work_dir:str,             # working folder with the cache and
         if (n := accelerate_cpu_processes()) > 1: return start_processes(n)
         if sharp not in ('gan', 'fm', 'grad', 'fft', 'none'): raise FaceError(f'--sharp {sharp!r} is not one of grad, gan, fm, fft, none')
         t0 = time.time()
-        kw = {} if resume else dict(sharp=None if sharp == 'none' else sharp, sharp_w=sharp_w, cond_w=cond_w, cond_from=cond_from, beta=beta,
-                                    sharp_from=sharp_from, sample_w=sample_w, disc=disc, zadv_w=zadv_w, zadv_from=zadv_from)
-        learn = train_cvae(work_dir, epochs, size, bs, lr, resume=resume, limit=limit, init=None if resume else init, **kw)
+        kw = dict(sharp=sharp, sharp_w=sharp_w, cond_w=cond_w, cond_from=cond_from, cond_robust=cond_robust, beta=beta, sharp_from=sharp_from,
+                  sample_w=sample_w, disc=disc, zadv_w=zadv_w, zadv_from=zadv_from)
+        learn = train_cvae(work_dir, epochs, size, bs, lr, resume=resume, limit=limit, init=init, recipe=recipe,
+                           command=shlex.join(['facecvae-train', *sys.argv[1:]]), **{k: v for k, v in kw.items() if v is not None})
         if rank_distrib(): return                          # rank 0 reports
         cfg = load_cvae_part(Path(work_dir)/'cvae_model.pth')[1]
         vals = getattr(learn.recorder, 'values', None)     # none when the run had no epochs left
