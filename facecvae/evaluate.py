@@ -484,14 +484,16 @@ def write_model_card(dest:Path, rep:dict, cmd:str='facecvae-evaluate --work WORK
     dest = Path(dest); cfg = json.loads((dest/'cvae_decoder_model.json').read_text())
     gcfg = json.loads((dest/'classify_male_or_female.json').read_text())
     size_mb = sum(p.stat().st_size for p in dest.glob('*.pth')) / 2**20
-    def terms(r:dict)->str: return (f'MSE + KL (β = {r.get("beta")}) + {r.get("sharp")} sharpness term (weight {r.get("sharp_w")}) '
-                                    f'+ condition consistency (weight {r.get("cond_w")})'
+    def terms(r:dict)->str: return (f'MSE + KL (β = {r.get("beta")}) + {r.get("sharp")} sharpness term (weight {r.get("sharp_w")})'
+                                    + (f' + {"robust " if r.get("cond_robust") else ""}condition consistency (weight {r["cond_w"]}, from epoch {r.get("cond_from", 0) + 1})' if r.get('cond_w') else '')
+                                    + (f' + an adversary on the latent (weight {r["zadv_w"]})' if r.get('zadv_w') else '')
                                     + (f' + adversarial term on prior samples (weight {r["sample_w"]})' if r.get('sample_w') else '')
-                                    + (' with the blur discriminator' if r.get('disc') == 'blur' else ''))
+                                    + (' with the blur discriminator' if r.get('disc') == 'blur' and r.get('sharp') in ('gan', 'fm') else '')
+                                    + (f', recipe `{r["recipe"]}`' if r.get('recipe') else '') + (f' (`{r["command"]}`)' if r.get('command') else ''))
     runs = stages(cfg); mins = lambda r: f'{r.get("train_seconds", 0)/60:.0f} min'
     how = ' '.join([f'Trained from scratch for {runs[0].get("epochs_done")} epochs ({mins(runs[0])} on a 2-core CPU) with {terms(runs[0])}.',
                     *(f'Then fine-tuned for {s.get("epochs_done")} epochs ({mins(s)}, peak learning rate {s.get("lr")}) with {terms(s)}.' for s in runs[1:])])
-    rare = float((torch.tensor(cfg['cond_pool'])[:, list(cfg['cond_names']).index('eyes')] < 0.2).float().mean())
+    eyes_lo = (cfg.get('cond_range') or {}).get('eyes', [0, 1])[0]
     body = report_md(rep).split('\n', 2)[2].split('![')[0].rstrip()
     L = ['# facecvae bundled model', '',
          '**Data.** 16,873 CelebA face photos (178x218, aligned) arranged as the original project\'s two Kaggle downloads, '
@@ -502,11 +504,12 @@ def write_model_card(dest:Path, rep:dict, cmd:str='facecvae-evaluate --work WORK
          'Attribute regressors (validation MSE vs predicting the mean): '
          + '; '.join(f'{a} {json.loads((dest/f"regression_{a}.json").read_text())["ratio"]:.1f}x' for a in ATTRS) + '.', '',
          f'**Evaluation** (`{cmd}`; {rep["model"].split("/")[-1]}, trained {rep["schedule"]}):', '', body, '',
-         f'**Known limits.** Settings rare in the training data are drawn poorly: only {rare:.1%} of the {len(cfg["cond_pool"])} '
-         'training condition vectors kept with the model have an `eyes` condition below 0.2, and faces asked for nearly closed '
-         'eyes get dark stripes over the eyes rather than closed lids. The condition-consistency loss leaves red marks where the '
-         'condition models look (cheeks, mouth)'
-         + (', and the adversarial stage on samples a grid texture in backgrounds and hair' if any(s.get('sample_w') for s in runs) else '') + '. '
+         '**Known limits.** Settings rare in the training data cannot be learnt: '
+         + (f'fewer than 1 in 100 training photos has an `eyes` condition below {eyes_lo:g}, so the eyes slider (and `facecvae-generate --eyes`) '
+            f'starts at {eyes_lo:g}; asked for closed eyes, the model drew dark stripes rather than lids. ' if eyes_lo > 0 else
+            'faces asked for nearly closed eyes get dark stripes over the eyes rather than closed lids. ')
+         + (f'Face pixels of colours real faces lack (red marks) are {rep["colour_ratio"]:.2f}x as common as in real photos. ' if rep.get('colour_ratio', 0) > TARGETS['colour_ratio'] else '')
+         + (f'Grid energy is {rep["grid_ratio"]:.2f}x that of real photos. ' if rep.get('grid_ratio', 0) > TARGETS['grid_ratio'] else '')
          + ('Below target by the independent measures: ' + ', '.join(f'{k.replace("judge_", "")} {rep[k]:.2f}' for k in TARGETS if k in rep and _ok(rep, k, k.endswith('ratio')) == '✗') + '.'
             if any(k in rep and _ok(rep, k, k.endswith('ratio')) == '✗' for k in TARGETS) else ''), '']
     return save_atomic(dest/'MODEL_CARD.md', lambda t: t.write_text('\n'.join(L)))

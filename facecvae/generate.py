@@ -63,7 +63,7 @@ def check_range(conds:dict, ranges:dict=None)->dict:
         if not lo <= f <= hi:
             raise FaceError(f'{k} = {f:g} is outside what this model can draw ({lo:g} to {hi:g}: rarer in its training photos than 1 in 100); '
                             f'give a value from {lo:g} to {hi:g}')
-    return out
+    return conds
 
 def cond_vector(defaults:dict=None, **conds)->torch.Tensor:
     "The model's condition vector from named values; unnamed ones from `defaults` (typical values), else 0.5."

@@ -599,7 +599,7 @@ def facecvae_train(work_dir:str,             # working folder with the cache and
     with cli_errors('facecvae-train'):
         use_precision(precision)
         if (n := accelerate_cpu_processes()) > 1: return start_processes(n)
-        if sharp not in ('gan', 'fm', 'grad', 'fft', 'none'): raise FaceError(f'--sharp {sharp!r} is not one of grad, gan, fm, fft, none')
+        if sharp is not None and sharp not in ('gan', 'fm', 'grad', 'fft', 'none'): raise FaceError(f'--sharp {sharp!r} is not one of grad, gan, fm, fft, none')
         t0 = time.time()
         kw = dict(sharp=sharp, sharp_w=sharp_w, cond_w=cond_w, cond_from=cond_from, cond_robust=cond_robust, beta=beta, sharp_from=sharp_from,
                   sample_w=sample_w, disc=disc, zadv_w=zadv_w, zadv_from=zadv_from)
