@@ -30,8 +30,8 @@ __all__ = ['CHECKPOINT', 'LOG', 'SAMPLES', 'RECIPES', 'DEFAULT_RECIPE', 'CVAEDL'
            'kl_div', 'grad_loss', 'fft_loss', 'BlurDown', 'PatchDisc', 'fm_loss', 'CVAELoss', 'LossTerm', 'comm_device',
            'unwrap', 'launched', 'cpu_asked', 'init_distrib', 'same_everywhere', 'mean_grads', 'KLWarmup',
            'SharpnessFrom', 'DiscStep', 'NanGuard', 'judge_view', 'CondConsistency', 'SampleAdv', 'LatentAdv',
-           'default_conditions', 'sample_grid_conditions', 'sample_grid', 'Checkpoint', 'trim_log', 'recipe_settings',
-           'check_disc_settings', 'cvae_learner', 'cond_range', 'reference_info', 'train_cvae',
+           'Perceptual', 'default_conditions', 'sample_grid_conditions', 'sample_grid', 'Checkpoint', 'trim_log',
+           'recipe_settings', 'check_disc_settings', 'cvae_learner', 'cond_range', 'reference_info', 'train_cvae',
            'accelerate_cpu_processes', 'start_processes', 'facecvae_train']
 
 # %% ../nbs/05_train.ipynb #b1b68174
@@ -338,6 +338,29 @@ class LatentAdv(Callback):
     def load_ckpt_state(self, s:dict): self.net.load_state_dict(s['net']); self.opt.load_state_dict(s['opt'])
 
 
+# %% ../nbs/05_train.ipynb #204748ec
+class Perceptual(Callback):
+    "Add `w` times the L1 distance between a frozen CNN's stage activations on the reconstruction and on the photo."
+    order = 7
+    def __init__(self, net:nn.Module, w:float=0.02, start:int=0):
+        self.net, self.w, self.start = net.eval(), w, start
+        for p in self.net.parameters(): p.requires_grad_(False)
+        self.ends = [i for i, m in enumerate(self.net) if i % 2 == 1 and i < 8]   # conv_net: a stride-2 layer, then a layer, per stage
+    def before_fit(self): self.net.to(as_device(self.dls.device))
+    def features(self, x)->list:
+        out = []
+        for i, m in enumerate(self.net[:self.ends[-1] + 1]):
+            x = m(x)
+            if i in self.ends: out.append(x)
+        return out
+    def after_loss(self):
+        if self.epoch < self.start: self.loss_func.last['perc'] = torch.zeros((), device=self.yb[0].device); return
+        fr, fx = self.features(self.pred[0]), [f.detach() for f in self.features(self.yb[0])]
+        term = sum((a.float() - b.float()).abs().mean() / b.float().abs().mean().clamp_min(1e-6) for a, b in zip(fr, fx)) / len(fr)
+        self.loss_func.last['perc'] = term.detach()
+        if self.training: self.learn.loss_grad = self.loss_grad + self.w * term
+
+
 # %% ../nbs/05_train.ipynb #32286337
 CHECKPOINT, LOG, SAMPLES = 'cvae_checkpoint.pth', 'cvae_log.csv', 'samples'
 
@@ -419,7 +442,7 @@ def check_disc_settings(sharp:str, sample_w:float, disc:str):
 
 def cvae_learner(dls:DataLoaders, size:int=DEFAULT_SIZE, latent:int=128, widths:tuple=(32, 64, 128, 256),
                  beta:float=0.05, sharp:str='grad', sharp_w:float=None, cond_w:float=0., cond_from:int=1, cond_models:tuple=None,
-                 sample_w:float=0., disc:str='strided', zadv_w:float=0., zadv_from:int=0, cond_robust:bool=False,
+                 sample_w:float=0., disc:str='strided', zadv_w:float=0., zadv_from:int=0, cond_robust:bool=False, perc_w:float=0.,
                  sharp_from:int=1, warmup:float=1., work:Path=None, info:dict=None,
                  precision:str=None,     # auto, fp32, bf16 or fp16 (default: $FACECVAE_PRECISION, else auto)
                 )->Learner:
@@ -438,9 +461,12 @@ def cvae_learner(dls:DataLoaders, size:int=DEFAULT_SIZE, latent:int=128, widths:
         cbs.append(CondConsistency(*cond_models, w=cond_w, start=cond_from, robust=cond_robust)); metrics.append(LossTerm('cond'))
     if sample_w: cbs.append(SampleAdv(sample_w)); metrics.append(LossTerm('adv'))
     if zadv_w: cbs.append(LatentAdv(latent, w=zadv_w, start=zadv_from)); metrics.append(LossTerm('zinfo'))
+    if perc_w:
+        if cond_models is None: raise FaceError('perc_w needs the gender classifier (cond_models=(gender, attributes))')
+        cbs.append(Perceptual(cond_models[0], w=perc_w)); metrics.append(LossTerm('perc'))
     if work is not None: cbs.append(Checkpoint(work, dict(info or {}, size=size, latent=latent, widths=list(widths), beta=beta,
                                                           sharp=sharp, sharp_w=sharp_w, sharp_from=sharp_from, warmup=warmup,
-                                                          cond_w=cond_w, cond_from=cond_from, cond_robust=cond_robust, sample_w=sample_w, disc=disc, zadv_w=zadv_w, zadv_from=zadv_from,
+                                                          cond_w=cond_w, cond_from=cond_from, cond_robust=cond_robust, sample_w=sample_w, disc=disc, zadv_w=zadv_w, zadv_from=zadv_from, perc_w=perc_w,
                                                           precision=chosen)))
     learn = Learner(dls, model, loss_func=lf, metrics=metrics, cbs=cbs)
     learn.model.to(memory_format=torch.channels_last)   # the batches are channels_last too
@@ -487,7 +513,7 @@ def train_cvae(work:Path,               # working folder with the cache and cond
         if old.get('size') != size or old.get('cond_names', list(COND_NAMES)) != list(COND_NAMES):
             raise FaceError(f'{ck} is from a run at size {old.get("size")} with conditions {old.get("cond_names")}; '
                             f'this run is size {size}: pass --size {old.get("size")}, or delete the checkpoint to start again')
-        for k in ('beta', 'sharp', 'sharp_w', 'sharp_from', 'warmup', 'cond_w', 'cond_from', 'cond_robust', 'sample_w', 'disc', 'zadv_w', 'zadv_from', 'latent', 'widths', 'bs', 'lr', 'limit', 'recipe', 'command'):
+        for k in ('beta', 'sharp', 'sharp_w', 'sharp_from', 'warmup', 'cond_w', 'cond_from', 'cond_robust', 'sample_w', 'disc', 'zadv_w', 'zadv_from', 'perc_w', 'latent', 'widths', 'bs', 'lr', 'limit', 'recipe', 'command'):
             if k in old: kw.setdefault(k, old[k])
         bs, lr, limit = kw.pop('bs', None) or bs, kw.pop('lr', None) or lr, kw.pop('limit', None)
         if 'widths' in kw: kw['widths'] = tuple(kw['widths'])
@@ -518,10 +544,10 @@ def train_cvae(work:Path,               # working folder with the cache and cond
     torch.manual_seed(seed); random.seed(seed); np.random.seed(seed)
     dls = cvae_dls(work, size, bs // n, seed=seed, limit=limit, device=dev)
     info = dict(epochs=epochs, recipe=recipe, command=command, bs=bs, processes=n, lr=lr, limit=limit, seed=seed, init=str(init) if init else None, base=base, cond_names=list(COND_NAMES), n_train=len(dls.train.dataset))
-    if kw.get('cond_w'):
+    if kw.get('cond_w') or kw.get('perc_w'):
         try: kw['cond_models'] = (load_gender_model(work)[0], attributes_model(work))
-        except FaceError as e: raise FaceError(f'the condition-consistency term needs the condition models in {work} ({e}); '
-                                               'train them (facecvae-gender, facecvae-attributes) or pass --cond_w 0') from None
+        except FaceError as e: raise FaceError(f'the condition-consistency and perceptual terms need the condition models in {work} ({e}); '
+                                               'train them (facecvae-gender, facecvae-attributes) or pass --cond_w 0 --perc_w 0') from None
     if state is None and rank == 0:   # a fresh run: no checkpoint, log lines or sample grids from an earlier one (once the inputs have loaded)
         ck.unlink(missing_ok=True); (work/LOG).unlink(missing_ok=True); shutil.rmtree(work/SAMPLES, ignore_errors=True)
     learn = cvae_learner(dls, size, work=work, info=info, **kw)
@@ -590,6 +616,7 @@ def facecvae_train(work_dir:str,             # working folder with the cache and
                    disc:str=None,            # discriminator of gan/fm: strided (4x4 convs, stride 2) or blur (3x3 convs, blurred downsampling)
                    zadv_w:float=None,        # weight of the adversary on the latent (`LatentAdv`; 0: off)
                    zadv_from:int=None,       # epoch (0-based) from which the encoder is pushed by it
+                   perc_w:float=None,        # weight of the perceptual term (gender classifier's features; 0: off)
                    init:str=None,            # fine-tune: start from the model in this folder (or .pth) instead of from scratch
                    resume:bool=False,        # continue from the last checkpoint (with the run's own settings)
                    limit:int=None,           # train on only this many images
@@ -602,7 +629,7 @@ def facecvae_train(work_dir:str,             # working folder with the cache and
         if sharp is not None and sharp not in ('gan', 'fm', 'grad', 'fft', 'none'): raise FaceError(f'--sharp {sharp!r} is not one of grad, gan, fm, fft, none')
         t0 = time.time()
         kw = dict(sharp=sharp, sharp_w=sharp_w, cond_w=cond_w, cond_from=cond_from, cond_robust=cond_robust, beta=beta, sharp_from=sharp_from,
-                  sample_w=sample_w, disc=disc, zadv_w=zadv_w, zadv_from=zadv_from)
+                  sample_w=sample_w, disc=disc, zadv_w=zadv_w, zadv_from=zadv_from, perc_w=perc_w)
         learn = train_cvae(work_dir, epochs, size, bs, lr, resume=resume, limit=limit, init=init, recipe=recipe,
                            command=shlex.join(['facecvae-train', *sys.argv[1:]]), **{k: v for k, v in kw.items() if v is not None})
         if rank_distrib(): return                          # rank 0 reports
