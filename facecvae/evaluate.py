@@ -487,6 +487,7 @@ def write_model_card(dest:Path, rep:dict, cmd:str='facecvae-evaluate --work WORK
     def terms(r:dict)->str: return (f'MSE + KL (β = {r.get("beta")}) + {r.get("sharp")} sharpness term (weight {r.get("sharp_w")})'
                                     + (f' + {"robust " if r.get("cond_robust") else ""}condition consistency (weight {r["cond_w"]}, from epoch {r.get("cond_from", 0) + 1})' if r.get('cond_w') else '')
                                     + (f' + an adversary on the latent (weight {r["zadv_w"]})' if r.get('zadv_w') else '')
+                                    + (f' + a perceptual term on the gender classifier\'s features (weight {r["perc_w"]})' if r.get('perc_w') else '')
                                     + (f' + adversarial term on prior samples (weight {r["sample_w"]})' if r.get('sample_w') else '')
                                     + (' with the blur discriminator' if r.get('disc') == 'blur' and r.get('sharp') in ('gan', 'fm') else '')
                                     + (f', recipe `{r["recipe"]}`' if r.get('recipe') else '') + (f' (`{r["command"]}`)' if r.get('command') else ''))

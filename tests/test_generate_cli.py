@@ -48,6 +48,9 @@ def test_bad_arguments(tmp_path):
     out = tmp_path/'x.png'
     assert 'mouth = 1.5 is outside [0, 1]' in one_error_line(run_cli('facecvae-generate', '--mouth', 1.5, '--out', out), 'facecvae-generate')
     assert 'outside [0, 1]' in one_error_line(run_cli('facecvae-generate', '--eyes', 'nan', '--out', out), 'facecvae-generate')
+    lo = json.loads((BUNDLED/'cvae_decoder_model.json').read_text())['cond_range']['eyes'][0]   # closed eyes: too rare to learn
+    assert lo > 0 and f'eyes = {lo / 2:g} is outside what this model can draw ({lo:g} to 1' in one_error_line(
+        run_cli('facecvae-generate', '--eyes', lo / 2, '--out', out), 'facecvae-generate')
     assert '--out is needed' in one_error_line(run_cli('facecvae-generate'), 'facecvae-generate')
     assert 'not found' in one_error_line(run_cli('facecvae-generate', '--model', tmp_path/'nope.pth', '--out', out), 'facecvae-generate')
     assert '--n 0' in one_error_line(run_cli('facecvae-generate', '--n', 0, '--out', out), 'facecvae-generate')

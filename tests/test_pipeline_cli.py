@@ -8,7 +8,7 @@ from facecvae.attributes import ATTRS, label_file, write_labels
 def pipeline(faces, tmp_path_factory):
     "preprocess -> gender -> attributes -> conditions -> train, tiny and fast, on 30 real photos per folder."
     p = small_pipeline(faces, tmp_path_factory.mktemp('pipe'), n=30, n_labels=20)
-    r = run_cli('facecvae-train', p['work'], '--size', 32, '--epochs', 2, '--bs', 16, '--cond_from', 1)
+    r = run_cli('facecvae-train', p['work'], '--size', 32, '--epochs', 2, '--bs', 16, '--cond_w', 0.01, '--cond_from', 1)   # the default recipe, plus the consistency term
     assert r.returncode == 0, (r.stdout, r.stderr)
     return dict(p, outs=[*p['outs'], r])
 
@@ -24,6 +24,11 @@ def test_pipeline_artifacts(pipeline):
         assert json.loads((w/f'{f}.json').read_text())['precision'] in ('fp32', 'bf16'), f   # what each was trained in
     log = list(csv.DictReader(open(w/'cvae_log.csv'))); assert [r['epoch'] for r in log] == ['1', '2']
     assert float(log[0]['cond']) == 0 and float(log[1]['cond']) > 0
+    cfg = json.loads((w/'cvae_model.json').read_text())
+    from facecvae.train import RECIPES, DEFAULT_RECIPE
+    assert cfg['recipe'] == DEFAULT_RECIPE and cfg['command'].startswith('facecvae-train ') and '--cond_w 0.01' in cfg['command']
+    assert cfg['cond_w'] == 0.01 and all(cfg[k] == v for k, v in RECIPES[DEFAULT_RECIPE].items() if k not in ('epochs', 'cond_w', 'cond_from'))   # the rest: the recipe's
+    assert all(0 <= a < b <= 1 for a, b in cfg['cond_range'].values())
     assert 'trained 2 epochs' in pipeline['outs'][-1].stdout
 
 def test_rerun_skips_finished_steps(pipeline):

@@ -6,7 +6,7 @@ from conftest import run_cli, small_pipeline, launch
 def p128(faces, tmp_path_factory):
     "24 real photos per folder at 128 px through every step up to the conditions, then one epoch of the C-VAE in 2 processes."
     p = small_pipeline(faces, tmp_path_factory.mktemp('p128'), n=24, n_labels=24, size=128)
-    r = launch(p['work'], '--size', 128, '--epochs', 1, '--bs', 16, '--cond_from', 0)   # the condition models at 128 px, under DDP
+    r = launch(p['work'], '--size', 128, '--epochs', 1, '--bs', 16, '--cond_w', 0.01, '--cond_from', 0)   # the condition models at 128 px, under DDP, beside the recipe's terms
     assert r.returncode == 0, (r.stdout, r.stderr)
     return dict(p, train=r)
 
