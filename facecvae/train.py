@@ -423,8 +423,8 @@ def trim_log(work:Path, epoch:int):
 
 # %% ../nbs/05_train.ipynb #c9568085
 RECIPES = {
-    'fader': dict(epochs=40, beta=0.05, sharp='grad', sharp_w=0.5, sharp_from=1, cond_w=0., zadv_w=0.1, zadv_from=0, perc_w=0.02),
-    'consistency': dict(epochs=40, beta=0.2, sharp='grad', sharp_w=0.5, sharp_from=1, cond_w=0.01, cond_from=10),
+    'fader': dict(epochs=40, beta=0.05, sharp='grad', sharp_from=1, cond_w=0., zadv_w=0.1, zadv_from=0, perc_w=0.02),
+    'consistency': dict(epochs=40, beta=0.2, sharp='grad', sharp_from=1, cond_w=0.01, cond_from=10),
 }
 DEFAULT_RECIPE = 'fader'
 
