@@ -81,7 +81,7 @@ def cvae_dls(work:Path, size:int=DEFAULT_SIZE,
 def make_tiny_work(folder:Path, n:int=40, size:int=32, seed:int=0,
                    faces:Path=None,   # take the first `n` real photos of this data folder instead of random pixels
                   )->Path:
-    "A working folder with `n` images and random conditions in the real file formats (for tests)."
+    "A working folder with `n` images, random conditions and an untrained gender classifier (for the perceptual term), in the real file formats (for tests)."
     from facecvae.preprocess import cache_paths, list_images, process_image, LAYOUT
     from facecvae.gender import write_csv
     folder = Path(folder); folder.mkdir(parents=True, exist_ok=True); rng = np.random.RandomState(seed)
@@ -93,6 +93,9 @@ def make_tiny_work(folder:Path, n:int=40, size:int=32, seed:int=0,
     g = rng.rand(n)
     write_csv(folder/'condition_data.csv', ['image_path', *COND_NAMES],
               [(p, f'{a:.4f}', f'{1-a:.4f}', *(f'{v:.4f}' for v in rng.rand(5))) for p, a in zip(names, g)])
+    from facecvae.gender import save_model, conv_net, GENDER_MODEL, GENDER_CLASSES
+    w = (32, 64, 128, 256); torch.manual_seed(seed)
+    save_model(conv_net(2, w), folder/GENDER_MODEL, dict(kind='conv_net', n_out=2, widths=list(w), classes=list(GENDER_CLASSES), size=size, epochs=0))
     return folder
 
 # %% ../nbs/05_train.ipynb #1567d981
@@ -545,7 +548,7 @@ def train_cvae(work:Path,               # working folder with the cache and cond
     dls = cvae_dls(work, size, bs // n, seed=seed, limit=limit, device=dev)
     info = dict(epochs=epochs, recipe=recipe, command=command, bs=bs, processes=n, lr=lr, limit=limit, seed=seed, init=str(init) if init else None, base=base, cond_names=list(COND_NAMES), n_train=len(dls.train.dataset))
     if kw.get('cond_w') or kw.get('perc_w'):
-        try: kw['cond_models'] = (load_gender_model(work)[0], attributes_model(work))
+        try: kw['cond_models'] = (load_gender_model(work)[0], attributes_model(work) if kw.get('cond_w') else None)
         except FaceError as e: raise FaceError(f'the condition-consistency and perceptual terms need the condition models in {work} ({e}); '
                                                'train them (facecvae-gender, facecvae-attributes) or pass --cond_w 0 --perc_w 0') from None
     if state is None and rank == 0:   # a fresh run: no checkpoint, log lines or sample grids from an earlier one (once the inputs have loaded)
