@@ -507,8 +507,10 @@ def write_model_card(dest:Path, rep:dict, cmd:str='facecvae-evaluate --work WORK
          f'**Evaluation** (`{cmd}`; {rep["model"].split("/")[-1]}, trained {rep["schedule"]}):', '', body, '',
          '**Known limits.** Settings rare in the training data cannot be learnt: '
          + (f'fewer than 1 in 100 training photos has an `eyes` condition below {eyes_lo:g}, so the eyes slider (and `facecvae-generate --eyes`) '
-            f'starts at {eyes_lo:g}; asked for closed eyes, the model drew dark stripes rather than lids. ' if eyes_lo > 0 else
+            f'starts at {eyes_lo:g} (asked for closed eyes, the 2025 model drew dark stripes rather than lids). ' if eyes_lo > 0 else
             'faces asked for nearly closed eyes get dark stripes over the eyes rather than closed lids. ')
+         + (f'Samples are blurry next to real photos: FID {rep["fid_samples"]:.1f} at n = {rep["n_fid"]} a side (floor {rep["fid_floor"]:.1f}); '
+            f'reconstructions of unseen photos reach {rep["recon_psnr"]:.1f} dB PSNR. ' if 'fid_samples' in rep else '')
          + (f'Face pixels of colours real faces lack (red marks) are {rep["colour_ratio"]:.2f}x as common as in real photos. ' if rep.get('colour_ratio', 0) > TARGETS['colour_ratio'] else '')
          + (f'Grid energy is {rep["grid_ratio"]:.2f}x that of real photos. ' if rep.get('grid_ratio', 0) > TARGETS['grid_ratio'] else '')
          + ('Below target by the independent measures: ' + ', '.join(f'{k.replace("judge_", "")} {rep[k]:.2f}' for k in TARGETS if k in rep and _ok(rep, k, k.endswith('ratio')) == '✗') + '.'
