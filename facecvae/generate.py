@@ -336,7 +336,7 @@ class FaceSliders:
 
     def state(self)->dict:
         "Everything that makes this face: conditions, seed, temperature, latent, model."
-        return dict(conditions=self.values(), seed=self.seed.value, temperature=self.temp.value, latent=[round(float(v), 6) for v in self.z[0]],
+        return dict(conditions=self.values(), seed=self.seed.value, temperature=self.temp.value, latent=[float(v) for v in self.z[0]],
                     photo=self.photo['name'] if self.photo else None, model=str(find_model(self.model)))
     def save(self, folder:Path=None, size:int=None)->tuple:
         "Write the face as a PNG (`size` px) and a JSON of its `state` to `folder`; returns both paths."
