@@ -84,7 +84,8 @@ def test_evaluate_bundled(tmp_path):
     assert r.returncode == 0, r.stderr
     rep = json.loads((tmp_path/'ev'/'report.json').read_text())
     assert {f'self_{k}' for k in ('gender', 'hair_color', 'mouth', 'eyes', 'background_mean', 'background_std')} <= set(rep)
-    assert rep['schedule'] == '40 + 8 + 3 = 51 epochs in 3 stages' and 0 < rep['sharpness']
+    cfg = json.loads((BUNDLED/'cvae_decoder_model.json').read_text())
+    assert rep['schedule'] == f"{cfg['epochs_done']} epochs" and cfg['recipe'] == 'fader' and 0 < rep['sharpness']   # one run of the default recipe
     assert 'fid_samples' not in rep and any('--work or --real' in n for n in rep['notes'])   # no real photos, no FID: said so
     assert (tmp_path/'ev'/'sweeps.png').exists() and 'judged independently' in r.stdout and 'Self-consistency' in r.stdout
 
