@@ -10,7 +10,7 @@ import numpy as np, torch
 import torch.nn.functional as F
 from PIL import Image, ImageDraw
 from fastcore.script import call_parse
-from .preprocess import FaceError, cli_errors, console, save_atomic, IMG_EXTS, DEFAULT_MARGIN, COND_NAMES, ATTRS, _progress
+from .preprocess import FaceError, cli_errors, console, save_atomic, IMG_EXTS, DEFAULT_MARGIN, COND_NAMES, ATTRS, _progress, cond_span
 from .device import as_device, to_dev
 from .conditions import cvae_data, valid_idx, valid_set, measure, to_uint8
 from .model import load_cvae_part, decode
@@ -63,7 +63,7 @@ def sweeps(decoder, c_pool:torch.Tensor, n:int=256, seed:int=0, temperature:floa
     for k in ['gender', *ATTRS]:
         c = c_pool[torch.randint(len(c_pool), (n,), generator=gen)].clone()
         if k == 'gender': req = (torch.arange(n) % 2).float(); c[:, 0], c[:, 1] = req, 1 - req
-        else: req = torch.linspace(*(ranges or {}).get(k, (0., 1.)), n); c[:, COND_NAMES.index(k)] = req
+        else: req = torch.linspace(*cond_span(ranges, k), n); c[:, COND_NAMES.index(k)] = req
         out[k] = (req.numpy(), decode(decoder, decoder.sample_z(n, gen, temperature), c))
     return out
 
@@ -494,7 +494,7 @@ def write_model_card(dest:Path, rep:dict, cmd:str='facecvae-evaluate --work WORK
     runs = stages(cfg); mins = lambda r: f'{r.get("train_seconds", 0)/60:.0f} min'
     how = ' '.join([f'Trained from scratch for {runs[0].get("epochs_done")} epochs ({mins(runs[0])} on a 2-core CPU) with {terms(runs[0])}.',
                     *(f'Then fine-tuned for {s.get("epochs_done")} epochs ({mins(s)}, peak learning rate {s.get("lr")}) with {terms(s)}.' for s in runs[1:])])
-    eyes_lo = (cfg.get('cond_range') or {}).get('eyes', [0, 1])[0]
+    eyes_lo = cond_span(cfg.get('cond_range'), 'eyes')[0]
     body = report_md(rep).split('\n', 2)[2].split('![')[0].rstrip()
     L = ['# facecvae bundled model', '',
          '**Data.** 16,873 CelebA face photos (178x218, aligned) arranged as the original project\'s two Kaggle downloads, '

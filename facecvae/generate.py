@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np, torch
 from PIL import Image, ImageDraw
 from fastcore.script import call_parse
-from .preprocess import FaceError, cli_errors, console, save_atomic, load_rgb, crop_resize, _save_img, DEFAULT_MARGIN, COND_NAMES
+from .preprocess import FaceError, cli_errors, console, save_atomic, load_rgb, crop_resize, _save_img, DEFAULT_MARGIN, COND_NAMES, cond_span
 from .model import load_cvae_part
 from .device import as_device
 
@@ -59,7 +59,7 @@ def check_conditions(conds:dict)->dict:
 def check_range(conds:dict, ranges:dict=None)->dict:
     "Refuse a condition outside the range the model's training data covers (`ranges`, from its config: e.g. hardly any photo has closed eyes)."
     for k, f in conds.items():
-        lo, hi = (ranges or {}).get(k, (0., 1.))
+        lo, hi = cond_span(ranges, k)
         if not lo <= f <= hi:
             raise FaceError(f'{k} = {f:g} is outside what this model can draw ({lo:g} to {hi:g}: rarer in its training photos than 1 in 100); '
                             f'give a value from {lo:g} to {hi:g}')
@@ -252,7 +252,7 @@ class FaceSliders:
         import ipywidgets as W
         self.model = model
         if decoder is None: decoder, cfg = load_decoder(model); defaults, ranges = defaults or cfg.get('cond_defaults'), ranges or cfg.get('cond_range')
-        self.ranges = {k: (ranges or {}).get(k, (0., 1.)) for k in GEN_CONDS}   # eyes start at 0.3: closed eyes are too rare to learn
+        self.ranges = {k: cond_span(ranges, k) for k in GEN_CONDS}   # eyes start at 0.3: closed eyes are too rare to learn
         self.decoder, self.size, self.frame_ms, self.photo, self._hold = decoder, size, None, None, False
         self.latent = decoder.fc.in_features - len(COND_NAMES)
         self.typical = used_conditions(cond_vector(defaults))   # 0.5 is rare for gender and eyes: start where faces are typical
@@ -387,7 +387,7 @@ def sweep_grid(decoder, seed:int=0, steps:int=7, temperature:float=0.8, conditio
     "One row per condition, swept low → high with the same latent; the others at `conditions`, else `defaults` (typical values), else 0.5."
     z = decoder.sample_z(1, torch.Generator().manual_seed(seed), temperature)
     base = dict(conditions or {})
-    vals = [(k, float(v)) for k in GEN_CONDS for v in np.linspace(*(ranges or {}).get(k, (0., 1.)), steps)]
+    vals = [(k, float(v)) for k in GEN_CONDS for v in np.linspace(*cond_span(ranges, k), steps)]
     rows = generate(decoder, [{**base, k: v} for k, v in vals], z=z.expand(len(vals), -1), defaults=defaults)   # one batch
     return image_grid(rows, ncols=steps, labels=[f'{SHORT[k]} {v:.2f}' for k, v in vals], scale=2)
 

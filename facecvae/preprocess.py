@@ -16,11 +16,11 @@ from fastprogress.fastprogress import progress_bar
 
 # %% auto #0
 __all__ = ['LAYOUT', 'GENDER', 'RESIZED', 'REPORT', 'INDEX_COLS', 'IMG_EXTS', 'DEFAULT_SIZE', 'DEFAULT_MARGIN', 'ATTRS',
-           'COND_NAMES', 'cache_paths', 'faces_dir', 'need_faces', 'work_dir', 'skip_slow_cells', 'FaceError',
-           'cli_errors', 'is_cli', 'console', 'pid_alive', 'sweep_temporaries', 'save_atomic', 'natural_key',
-           'list_images', 'check_layout', 'to_rgb', 'load_rgb', 'square_box', 'crop_resize', 'show_crops',
-           'process_image', 'plan_chunks', 'preprocess', 'load_cache', 'make_sample_data', 'tree_checksums',
-           'facecvae_preprocess']
+           'COND_NAMES', 'cond_span', 'cache_paths', 'faces_dir', 'need_faces', 'work_dir', 'skip_slow_cells',
+           'FaceError', 'cli_errors', 'is_cli', 'console', 'pid_alive', 'sweep_temporaries', 'save_atomic',
+           'natural_key', 'list_images', 'check_layout', 'to_rgb', 'load_rgb', 'square_box', 'crop_resize',
+           'show_crops', 'process_image', 'plan_chunks', 'preprocess', 'load_cache', 'make_sample_data',
+           'tree_checksums', 'facecvae_preprocess']
 
 # %% ../nbs/00_preprocess.ipynb #767e6730
 LAYOUT = {'first_dataset':         'thispersondoesnotexist.10k',
@@ -35,6 +35,10 @@ DEFAULT_SIZE, DEFAULT_MARGIN = 64, 1/32  # the original cut 32 px of 1024 from e
 
 ATTRS = ('hair_color', 'mouth', 'eyes', 'background_mean', 'background_std')  # the hand-labelled attributes, in order
 COND_NAMES = ('male_prob', 'female_prob', *ATTRS)   # the C-VAE's condition vector, in this order (see 03_conditions)
+
+def cond_span(ranges:dict, k:str)->tuple:
+    "The (low, high) a model can draw of condition `k`: its saved `cond_range` entry, else 0 to 1."
+    return tuple((ranges or {}).get(k, (0., 1.)))
 
 def cache_paths(work:Path, size:int=DEFAULT_SIZE):
     "Paths of the image array, its index CSV and its manifest for `size`."

@@ -64,7 +64,8 @@ def test_kill_all_ranks_and_resume(tmp_path):
     state = torch.load(w/CHECKPOINT, weights_only=False); done = state['epoch']
     assert 1 <= done < 4 and state['disc'] is not None and not (w/'cvae_model.pth').exists()
     r = launch(w, '--size', 32, '--resume')
-    assert r.returncode == 0 and f'resuming from epoch {done} of 4' in r.stdout, (r.stdout, r.stderr)
+    print(f'resume: exit {r.returncode}\nstdout:\n{r.stdout}\nstderr (end):\n{r.stderr[-4000:]}')   # shown in full if it fails
+    assert r.returncode == 0 and f'resuming from epoch {done} of 4' in r.stdout, r.stdout
     assert [l.split(',')[0] for l in (w/LOG).read_text().splitlines()[1:]] == ['1', '2', '3', '4']
     cfg = json.loads((w/'cvae_model.json').read_text())
     assert (cfg['epochs_done'], cfg['processes'], cfg['sample_w'], cfg['disc']) == (4, 2, 0.05, 'blur')
