@@ -79,26 +79,21 @@ class Encoder(nn.Module):
 class Decoder(nn.Module):
     "Latent + conditions -> image in [0, 1]: conditioned residual blocks at every resolution but the last."
     def __init__(self, size:int=DEFAULT_SIZE, n_cond:int=len(COND_NAMES), latent:int=128, widths:tuple=(32, 64, 128, 256),
-                 up:str='resize',
-                 fine:int=0,            # channels of a conditioned stage at full resolution (0: the last doubling is one conv to RGB)
-                ):
+                 up:str='resize'):
         super().__init__()
         ws = stage_widths(size, widths)[::-1]
         self.fc = nn.Linear(latent + n_cond, ws[0] * 16); self.c0 = ws[0]
         self.blocks = nn.ModuleList([ResBlock(w, n_cond) for w in ws[:-1]])
         self.ups = nn.ModuleList([Up(a, b, up) for a, b in zip(ws[:-1], ws[1:])])
         self.film = FiLM(n_cond, ws[-1])
-        self.fine = nn.ModuleList([Up(ws[-1], fine, up), ResBlock(fine, n_cond)]) if fine else None
-        self.out = nn.Conv2d(fine or ws[-1], 3, 3, padding=1)   # without `fine`: resize, then one conv straight to RGB
+        self.out = nn.Conv2d(ws[-1], 3, 3, padding=1)   # the last doubling: resize, then one conv straight to RGB
         self.register_buffer('z_mean', torch.zeros(latent)); self.register_buffer('z_chol', torch.eye(latent))
     def forward(self, z, c):
         h = self.fc(torch.cat([z, c], 1)).view(len(z), self.c0, 4, 4)
         for block, up in zip(self.blocks, self.ups): h = up(block(h, c))
         h = self.film(h, c)
-        if self.fine is not None: h = self.fine[1](self.fine[0](h), c)   # the last doubling, then a residual block at full size
         with torch.autocast(h.device.type, enabled=False):   # the output layer stays in float32
-            h = h.float() if self.fine is not None else F.interpolate(h.float(), scale_factor=2., mode='nearest')
-            return torch.sigmoid(self.out(h))
+            return torch.sigmoid(self.out(F.interpolate(h.float(), scale_factor=2., mode='nearest')))
     def z_from_eps(self, eps, temperature:float=1.):
         "Map standard-normal noise to the latent prior (standard normal until `fit_latent_prior` sets it)."
         return self.z_mean + (eps.to(self.z_chol.device) * temperature) @ self.z_chol.T
@@ -114,12 +109,11 @@ class CVAE(nn.Module):
                  latent:int=128,                        # size of z
                  widths:tuple=(32, 64, 128, 256),       # channels per stage, finest first
                  up:str='resize',                       # decoder upsampling: 'resize' or 'shuffle'
-                 fine:int=0,                            # channels of the decoder's full-resolution stage (0: none)
                 ):
         super().__init__()
-        self.config = dict(size=size, n_cond=n_cond, latent=latent, widths=list(widths), up=up, fine=fine)
+        self.config = dict(size=size, n_cond=n_cond, latent=latent, widths=list(widths), up=up)
         self.encoder = Encoder(size, n_cond, latent, widths)
-        self.decoder = Decoder(size, n_cond, latent, widths, up, fine)
+        self.decoder = Decoder(size, n_cond, latent, widths, up)
     def forward(self, x, c):
         mu, logvar = self.encoder(x, c)
         z = mu + torch.randn_like(mu) * (0.5 * logvar).exp() if self.training else mu
@@ -172,7 +166,7 @@ def load_cvae_part(path:Path,            # a .pth written by `save_cvae` (its .j
     if cfg.get('cond_names') != list(COND_NAMES):
         raise FaceError(f'{path} was trained with conditions {cfg.get("cond_names")}, this version uses {list(COND_NAMES)}; retrain it')
     part = part or cfg.get('part', 'model')
-    try: m = CVAE(cfg['size'], cfg['n_cond'], cfg['latent'], tuple(cfg['widths']), cfg.get('up', 'resize'), cfg.get('fine', 0))
+    try: m = CVAE(cfg['size'], cfg['n_cond'], cfg['latent'], tuple(cfg['widths']), cfg.get('up', 'resize'))
     except (KeyError, TypeError) as e: raise FaceError(f'{cj} lacks a model setting ({e}); restore it from the training run') from None
     m = m if part == 'model' else getattr(m, part)
     try: sd = torch.load(path, map_location='cpu', weights_only=True)

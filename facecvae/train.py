@@ -443,14 +443,14 @@ def check_disc_settings(sharp:str, sample_w:float, disc:str):
     if disc not in ('strided', 'blur'): raise FaceError(f'disc {disc!r} is not one of strided, blur')
     if sample_w and sharp not in ('gan', 'fm'): raise FaceError(f'sample_w needs the discriminator of sharp="gan" or "fm", not sharp={sharp!r}')
 
-def cvae_learner(dls:DataLoaders, size:int=DEFAULT_SIZE, latent:int=128, widths:tuple=(32, 64, 128, 256), fine:int=0,
+def cvae_learner(dls:DataLoaders, size:int=DEFAULT_SIZE, latent:int=128, widths:tuple=(32, 64, 128, 256),
                  beta:float=0.05, sharp:str='grad', sharp_w:float=None, cond_w:float=0., cond_from:int=1, cond_models:tuple=None,
                  sample_w:float=0., disc:str='strided', zadv_w:float=0., zadv_from:int=0, cond_robust:bool=False, perc_w:float=0.,
                  sharp_from:int=1, warmup:float=1., work:Path=None, info:dict=None,
                  precision:str=None,     # auto, fp32, bf16 or fp16 (default: $FACECVAE_PRECISION, else auto)
                 )->Learner:
     "A fastai Learner for the C-VAE with its loss, metrics and callbacks (checkpoints when `work` is given)."
-    model = CVAE(size, len(COND_NAMES), latent, widths, fine=fine)
+    model = CVAE(size, len(COND_NAMES), latent, widths)
     check_disc_settings(sharp, sample_w, disc)
     dnet = PatchDisc(blur=disc == 'blur') if sharp in ('gan', 'fm') else None
     chosen = compute_precision(dls.device, precision)
@@ -467,7 +467,7 @@ def cvae_learner(dls:DataLoaders, size:int=DEFAULT_SIZE, latent:int=128, widths:
     if perc_w:
         if cond_models is None: raise FaceError('perc_w needs the gender classifier (cond_models=(gender, attributes))')
         cbs.append(Perceptual(cond_models[0], w=perc_w)); metrics.append(LossTerm('perc'))
-    if work is not None: cbs.append(Checkpoint(work, dict(info or {}, size=size, latent=latent, widths=list(widths), fine=fine, beta=beta,
+    if work is not None: cbs.append(Checkpoint(work, dict(info or {}, size=size, latent=latent, widths=list(widths), beta=beta,
                                                           sharp=sharp, sharp_w=sharp_w, sharp_from=sharp_from, warmup=warmup,
                                                           cond_w=cond_w, cond_from=cond_from, cond_robust=cond_robust, sample_w=sample_w, disc=disc, zadv_w=zadv_w, zadv_from=zadv_from, perc_w=perc_w,
                                                           precision=chosen)))
@@ -516,7 +516,7 @@ def train_cvae(work:Path,               # working folder with the cache and cond
         if old.get('size') != size or old.get('cond_names', list(COND_NAMES)) != list(COND_NAMES):
             raise FaceError(f'{ck} is from a run at size {old.get("size")} with conditions {old.get("cond_names")}; '
                             f'this run is size {size}: pass --size {old.get("size")}, or delete the checkpoint to start again')
-        for k in ('beta', 'sharp', 'sharp_w', 'sharp_from', 'warmup', 'cond_w', 'cond_from', 'cond_robust', 'sample_w', 'disc', 'zadv_w', 'zadv_from', 'perc_w', 'latent', 'widths', 'fine', 'bs', 'lr', 'limit', 'recipe', 'command'):
+        for k in ('beta', 'sharp', 'sharp_w', 'sharp_from', 'warmup', 'cond_w', 'cond_from', 'cond_robust', 'sample_w', 'disc', 'zadv_w', 'zadv_from', 'perc_w', 'latent', 'widths', 'bs', 'lr', 'limit', 'recipe', 'command'):
             if k in old: kw.setdefault(k, old[k])
         bs, lr, limit = kw.pop('bs', None) or bs, kw.pop('lr', None) or lr, kw.pop('limit', None)
         if 'widths' in kw: kw['widths'] = tuple(kw['widths'])
@@ -536,7 +536,7 @@ def train_cvae(work:Path,               # working folder with the cache and cond
         init = Path(init); init = init if init.suffix == '.pth' else init/'cvae_model.pth'
         init_model, bcfg = load_cvae_part(init, 'model')
         if bcfg['size'] != size: raise FaceError(f'{init} is a size-{bcfg["size"]} model; this run is size {size}: pass --size {bcfg["size"]}')
-        kw.update(latent=bcfg['latent'], widths=tuple(bcfg['widths']), fine=bcfg.get('fine', 0)); kw.setdefault('warmup', 0)
+        kw.update(latent=bcfg['latent'], widths=tuple(bcfg['widths'])); kw.setdefault('warmup', 0)
         base = {k: bcfg.get(k) for k in ('epochs_done', 'train_seconds', 'lr', 'beta', 'sharp', 'sharp_w', 'cond_w', 'cond_from', 'sample_w', 'disc', 'base')}
         distrib_barrier()                              # every process has read it before rank 0 moves it
         if init.parent.resolve() == work.resolve() and rank == 0:   # fine-tuning in place: the model it starts from, its log and samples go to work/base
@@ -620,7 +620,6 @@ def facecvae_train(work_dir:str,             # working folder with the cache and
                    zadv_w:float=None,        # weight of the adversary on the latent (`LatentAdv`; 0: off)
                    zadv_from:int=None,       # epoch (0-based) from which the encoder is pushed by it
                    perc_w:float=None,        # weight of the perceptual term (gender classifier's features; 0: off)
-                   fine:int=None,            # channels of the decoder's stage at full resolution (0: none)
                    init:str=None,            # fine-tune: start from the model in this folder (or .pth) instead of from scratch
                    resume:bool=False,        # continue from the last checkpoint (with the run's own settings)
                    limit:int=None,           # train on only this many images
@@ -633,7 +632,7 @@ def facecvae_train(work_dir:str,             # working folder with the cache and
         if sharp is not None and sharp not in ('gan', 'fm', 'grad', 'fft', 'none'): raise FaceError(f'--sharp {sharp!r} is not one of grad, gan, fm, fft, none')
         t0 = time.time()
         kw = dict(sharp=sharp, sharp_w=sharp_w, cond_w=cond_w, cond_from=cond_from, cond_robust=cond_robust, beta=beta, sharp_from=sharp_from,
-                  sample_w=sample_w, disc=disc, zadv_w=zadv_w, zadv_from=zadv_from, perc_w=perc_w, fine=fine)
+                  sample_w=sample_w, disc=disc, zadv_w=zadv_w, zadv_from=zadv_from, perc_w=perc_w)
         learn = train_cvae(work_dir, epochs, size, bs, lr, resume=resume, limit=limit, init=init, recipe=recipe,
                            command=shlex.join(['facecvae-train', *sys.argv[1:]]), **{k: v for k, v in kw.items() if v is not None})
         if rank_distrib(): return                          # rank 0 reports
