@@ -401,7 +401,10 @@ class Checkpoint(Callback):
         if getattr(self.learn, 'nan_stop', False) or self.started != self.epoch or rank_distrib(): return
         from PIL import Image
         model = unwrap(self.model)
-        model.eval(); img = Image.fromarray(sample_grid(model.decoder)); model.train()
+        model.eval()
+        if not any(isinstance(c, SampleAdv) for c in self.learn.cbs):   # (its samples are trained on the prior the decoder has: kept)
+            x, c = self.dls.valid.dataset.ts; fit_latent_prior(model, x[:1024], c[:1024])   # the prior the final model gets, from 1024 validation photos
+        img = Image.fromarray(sample_grid(model.decoder)); model.train()
         save_atomic(self.work/SAMPLES/f'epoch_{self.epoch + 1:03d}.png', lambda t: img.save(t, format='PNG'))
         names, vals = self.recorder.metric_names[1:-1], self.recorder.log[1:-1]
         new = not (self.work/LOG).exists()
