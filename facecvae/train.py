@@ -28,11 +28,11 @@ from torch.nn.parallel import DistributedDataParallel
 # %% auto #0
 __all__ = ['CHECKPOINT', 'LOG', 'SAMPLES', 'RECIPES', 'DEFAULT_RECIPE', 'CVAEDL', 'cond_label', 'cvae_dls', 'make_tiny_work',
            'kl_div', 'grad_loss', 'fft_loss', 'BlurDown', 'PatchDisc', 'fm_loss', 'CVAELoss', 'LossTerm', 'comm_device',
-           'unwrap', 'launched', 'cpu_asked', 'init_distrib', 'same_everywhere', 'mean_grads', 'KLWarmup',
-           'SharpnessFrom', 'DiscStep', 'NanGuard', 'judge_view', 'CondConsistency', 'SampleAdv', 'LatentAdv',
-           'Perceptual', 'default_conditions', 'sample_grid_conditions', 'sample_grid', 'Checkpoint', 'trim_log',
-           'recipe_settings', 'check_disc_settings', 'cvae_learner', 'cond_range', 'reference_info', 'train_cvae',
-           'accelerate_cpu_processes', 'start_processes', 'facecvae_train']
+           'unwrap', 'launched', 'cpu_asked', 'init_distrib', 'end_distrib', 'same_everywhere', 'mean_grads',
+           'KLWarmup', 'SharpnessFrom', 'DiscStep', 'NanGuard', 'judge_view', 'CondConsistency', 'SampleAdv',
+           'LatentAdv', 'Perceptual', 'default_conditions', 'sample_grid_conditions', 'sample_grid', 'Checkpoint',
+           'trim_log', 'recipe_settings', 'check_disc_settings', 'cvae_learner', 'cond_range', 'reference_info',
+           'train_cvae', 'accelerate_cpu_processes', 'start_processes', 'facecvae_train']
 
 # %% ../nbs/05_train.ipynb #b1b68174
 class CVAEDL(ArrayDL):
@@ -209,6 +209,11 @@ def init_distrib()->torch.device|None:
     st = PartialState(cpu=cpu_asked())      # sets RANK and WORLD_SIZE, which fastai's `rank_distrib`/`num_distrib` read
     _exit_with_parent()                     # killed launcher, killed rank: no rank trains on alone
     return torch.device('cpu') if st.device.type == 'cpu' else st.device
+
+def end_distrib():
+    "Wait for every process (rank 0 saves the model meanwhile), then leave the process group: a rank that exits with it open can abort ('terminate called without an active exception')."
+    if torch.distributed.is_available() and torch.distributed.is_initialized():
+        torch.distributed.barrier(); torch.distributed.destroy_process_group()
 
 def same_everywhere(m:nn.Module)->nn.Module:
     "Give every process rank 0's parameters and buffers of `m`, a module DDP does not wrap (the discriminator)."
@@ -638,6 +643,7 @@ def facecvae_train(work_dir:str,             # working folder with the cache and
                   sample_w=sample_w, disc=disc, zadv_w=zadv_w, zadv_from=zadv_from, perc_w=perc_w)
         learn = train_cvae(work_dir, epochs, size, bs, lr, resume=resume, limit=limit, init=init, recipe=recipe,
                            command=shlex.join(['facecvae-train', *sys.argv[1:]]), **{k: v for k, v in kw.items() if v is not None})
+        end_distrib()                                      # several processes: all end together, the process group closed
         if rank_distrib(): return                          # rank 0 reports
         cfg = load_cvae_part(Path(work_dir)/'cvae_model.pth')[1]
         vals = getattr(learn.recorder, 'values', None)     # none when the run had no epochs left
