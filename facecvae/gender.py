@@ -28,8 +28,8 @@ from .device import as_device, compute_precision, autocast_for, precision_note, 
 __all__ = ['GENDER_MODEL', 'GENDER_CSV', 'GENDER_CLASSES', 'Tensors', 'ArrayDL', 'images_tensor', 'CachedImages', 'array_dls',
            'conv_net', 'Autocast', 'interactive', 'log_line', 'fit_from', 'EpochCheckpoint', 'resume_state', 'fit',
            'save_model', 'load_config', 'load_weights', 'predict_array', 'split_idx', 'gender_data', 'accuracy',
-           'train_gender', 'load_gender_model', 'write_csv', 'predict_gender_all', 'facecvae_gender',
-           'show_gender_errors']
+           'save_gender_model', 'train_gender', 'load_gender_model', 'write_csv', 'predict_gender_all',
+           'facecvae_gender', 'show_gender_errors']
 
 # %% ../nbs/01_gender.ipynb #2d077ebd
 GENDER_MODEL = 'classify_male_or_female'                        # model file stem in the working folder
@@ -233,6 +233,11 @@ def gender_data(work:Path, size:int=DEFAULT_SIZE)->tuple:
 
 def accuracy(inp, targ): return (inp.argmax(-1) == targ).float().mean()
 
+def save_gender_model(model:nn.Module, work:Path, size:int, **info)->Path:
+    "Save a gender classifier in `work` with the architecture `load_gender_model` rebuilds it from, plus `info`."
+    return save_model(model, Path(work)/GENDER_MODEL, dict(kind='conv_net', n_out=2, widths=[32, 64, 128, 256],
+                                                           classes=list(GENDER_CLASSES), size=size, **info))
+
 def train_gender(work:Path,             # working folder with the preprocessed cache
                  size:int=DEFAULT_SIZE, # image size of the cache to use
                  epochs:int=20,         # training epochs
@@ -254,10 +259,8 @@ def train_gender(work:Path,             # working folder with the preprocessed c
     t0 = time.time()
     fit(learn, epochs, lr, Path(work)/f'{GENDER_MODEL}_checkpoint.pth', dict(size=size, epochs=epochs, lr=lr, bs=bs, n=len(x), seed=seed))
     acc = float(learn.recorder.values[-1][-1])   # the last epoch's validation accuracy
-    save_model(learn.model, Path(work)/GENDER_MODEL, dict(
-        kind='conv_net', n_out=2, widths=[32, 64, 128, 256], classes=list(GENDER_CLASSES), size=size,
-        epochs=epochs, n_train=len(trn), n_valid=len(val), valid_accuracy=acc, seed=seed, train_seconds=time.time()-t0,
-        precision=learn.precision))
+    save_gender_model(learn.model, work, size, epochs=epochs, n_train=len(trn), n_valid=len(val), valid_accuracy=acc, seed=seed,
+                      train_seconds=time.time()-t0, precision=learn.precision)
     (Path(work)/f'{GENDER_MODEL}_checkpoint.pth').unlink(missing_ok=True)   # only once the model is saved
     return learn
 

@@ -93,9 +93,8 @@ def make_tiny_work(folder:Path, n:int=40, size:int=32, seed:int=0,
     g = rng.rand(n)
     write_csv(folder/'condition_data.csv', ['image_path', *COND_NAMES],
               [(p, f'{a:.4f}', f'{1-a:.4f}', *(f'{v:.4f}' for v in rng.rand(5))) for p, a in zip(names, g)])
-    from facecvae.gender import save_model, conv_net, GENDER_MODEL, GENDER_CLASSES
-    w = (32, 64, 128, 256); torch.manual_seed(seed)
-    save_model(conv_net(2, w), folder/GENDER_MODEL, dict(kind='conv_net', n_out=2, widths=list(w), classes=list(GENDER_CLASSES), size=size, epochs=0))
+    from facecvae.gender import save_gender_model, conv_net
+    torch.manual_seed(seed); save_gender_model(conv_net(2), folder, size, epochs=0)
     return folder
 
 # %% ../nbs/05_train.ipynb #1567d981
