@@ -485,11 +485,12 @@ def write_model_card(dest:Path, rep:dict, cmd:str='facecvae-evaluate --work WORK
     gcfg = json.loads((dest/'classify_male_or_female.json').read_text())
     size_mb = sum(p.stat().st_size for p in dest.glob('*.pth')) / 2**20
     def terms(r:dict)->str: return (f'MSE + KL (β = {r.get("beta")}) + {r.get("sharp")} sharpness term (weight {r.get("sharp_w")})'
+                                    + (f', replaced from epoch {r["sharp2_from"] + 1} by a {r["sharp2"]} term (weight {r.get("sharp2_w")})' if r.get('sharp2') and r.get('sharp2_from', 0) < r.get('epochs_done', 0) else '')
                                     + (f' + {"robust " if r.get("cond_robust") else ""}condition consistency (weight {r["cond_w"]}, from epoch {r.get("cond_from", 0) + 1})' if r.get('cond_w') else '')
                                     + (f' + an adversary on the latent (weight {r["zadv_w"]})' if r.get('zadv_w') else '')
                                     + (f' + a perceptual term on the gender classifier\'s features (weight {r["perc_w"]})' if r.get('perc_w') else '')
                                     + (f' + adversarial term on prior samples (weight {r["sample_w"]})' if r.get('sample_w') else '')
-                                    + (' with the blur discriminator' if r.get('disc') == 'blur' and r.get('sharp') in ('gan', 'fm') else '')
+                                    + (' with the blur discriminator' if r.get('disc') == 'blur' and {r.get('sharp'), r.get('sharp2')} & {'gan', 'fm'} else '')
                                     + (f', recipe `{r["recipe"]}`' if r.get('recipe') else '') + (f' (`{r["command"]}`)' if r.get('command') else ''))
     runs = stages(cfg); mins = lambda r: f'{r.get("train_seconds", 0)/60:.0f} min'
     how = ' '.join([f'Trained from scratch for {runs[0].get("epochs_done")} epochs ({mins(runs[0])} on a 2-core CPU) with {terms(runs[0])}.',

@@ -257,8 +257,9 @@ class FaceSliders:
         self.latent = decoder.fc.in_features - len(COND_NAMES)
         self.typical = used_conditions(cond_vector(defaults))   # 0.5 is rare for gender and eyes: start where faces are typical
         self.start = {**self.typical, **check_conditions(conditions or {})}
-        wide, label = W.Layout(width='580px'), {'description_width': '240px'}
-        self.sliders = {k: W.FloatSlider(value=self.start[k], min=self.ranges[k][0], max=self.ranges[k][1], step=0.01, description=LABELS[k], style=label,
+        wide, label = W.Layout(width='640px'), {'description_width': '300px'}   # room for 'background: 0 plain … 1 busy (from 0.05)'
+        self.sliders = {k: W.FloatSlider(value=self.start[k], min=self.ranges[k][0], max=self.ranges[k][1], step=0.01, style=label,
+                                         description=LABELS[k] + (f' (from {self.ranges[k][0]:g})' if self.ranges[k][0] > 0 else ''),
                                          layout=wide, readout_format='.2f') for k in GEN_CONDS}
         self.temp = W.FloatSlider(value=temperature, min=0.1, max=1.5, step=0.05, description='temperature (variety)', style=label, layout=wide)
         self.seed = W.IntText(value=seed, description='seed', layout=W.Layout(width='150px'), style={'description_width': '40px'})

@@ -29,10 +29,10 @@ from torch.nn.parallel import DistributedDataParallel
 __all__ = ['CHECKPOINT', 'LOG', 'SAMPLES', 'RECIPES', 'DEFAULT_RECIPE', 'CVAEDL', 'cond_label', 'cvae_dls', 'make_tiny_work',
            'kl_div', 'grad_loss', 'fft_loss', 'BlurDown', 'PatchDisc', 'fm_loss', 'CVAELoss', 'LossTerm', 'comm_device',
            'unwrap', 'launched', 'cpu_asked', 'init_distrib', 'end_distrib', 'same_everywhere', 'mean_grads',
-           'KLWarmup', 'SharpnessFrom', 'DiscStep', 'NanGuard', 'judge_view', 'CondConsistency', 'SampleAdv',
-           'LatentAdv', 'Perceptual', 'default_conditions', 'sample_grid_conditions', 'sample_grid', 'Checkpoint',
-           'trim_log', 'recipe_settings', 'check_disc_settings', 'cvae_learner', 'cond_range', 'reference_info',
-           'train_cvae', 'accelerate_cpu_processes', 'start_processes', 'facecvae_train']
+           'KLWarmup', 'SharpnessFrom', 'SharpnessSwitch', 'DiscStep', 'NanGuard', 'judge_view', 'CondConsistency',
+           'SampleAdv', 'LatentAdv', 'Perceptual', 'default_conditions', 'sample_grid_conditions', 'sample_grid',
+           'Checkpoint', 'trim_log', 'recipe_settings', 'check_disc_settings', 'cvae_learner', 'cond_range',
+           'reference_info', 'train_cvae', 'accelerate_cpu_processes', 'start_processes', 'facecvae_train']
 
 # %% ../nbs/05_train.ipynb #b1b68174
 class CVAEDL(ArrayDL):
@@ -241,6 +241,13 @@ class SharpnessFrom(Callback):
     def __init__(self, start:int=1): self.start = start
     def before_epoch(self): self.loss_func.sharp_on = self.epoch >= self.start
 
+class SharpnessSwitch(Callback):
+    "From epoch `start` (0-based) on, the sharpness term is `sharp` with weight `w` instead of the loss's own: a schedule of two stages."
+    def __init__(self, sharp:str, start:int, w:float): self.sharp, self.start, self.w = sharp, start, w
+    def before_fit(self): self.first = (self.loss_func.sharp, self.loss_func.sharp_w)
+    def before_epoch(self): self.loss_func.sharp, self.loss_func.sharp_w = (self.sharp, self.w) if self.epoch >= self.start else self.first
+    def after_fit(self): self.loss_func.sharp, self.loss_func.sharp_w = self.first
+
 class DiscStep(Callback):
     "After each generator step, hinge-loss steps of the patch discriminator: real photos against prior samples (when `SampleAdv` made some), then against reconstructions."
     order = 60
@@ -251,7 +258,7 @@ class DiscStep(Callback):
         self.p = getattr(self.learn, 'precision', None) or compute_precision(dev)   # set by `Autocast`, which runs first
         self.dscaler = torch.amp.GradScaler(dev.type, enabled=self.p == 'fp16')   # its own; the learner's is `Autocast`'s
     def after_step(self):
-        if not self.loss_func.sharp_on: return
+        if not self.loss_func.sharp_on or self.loss_func.sharp not in ('gan', 'fm'): return   # before a `SharpnessSwitch` to gan/fm: no steps
         real, samples = self.yb[0], getattr(self.learn, 'sample_fakes', None); self.learn.sample_fakes = None
         for fake in (samples, self.pred[0].detach()):
             if fake is None: continue
@@ -433,7 +440,7 @@ def trim_log(work:Path, epoch:int):
 
 # %% ../nbs/05_train.ipynb #c9568085
 RECIPES = {
-    'fader': dict(epochs=40, beta=0.05, sharp='grad', sharp_from=1, cond_w=0., zadv_w=0.1, zadv_from=0, perc_w=0.02),
+    'fader': dict(epochs=44, beta=0.05, sharp='grad', sharp_from=1, sharp2='fm', sharp2_from=40, disc='blur', cond_w=0., zadv_w=0.1, zadv_from=0, perc_w=0.02),
     'consistency': dict(epochs=40, beta=0.2, sharp='grad', sharp_from=1, cond_w=0.01, cond_from=10),
 }
 DEFAULT_RECIPE = 'fader'
@@ -453,18 +460,20 @@ def check_disc_settings(sharp:str, sample_w:float, disc:str):
 def cvae_learner(dls:DataLoaders, size:int=DEFAULT_SIZE, latent:int=128, widths:tuple=(32, 64, 128, 256),
                  beta:float=0.05, sharp:str='grad', sharp_w:float=None, cond_w:float=0., cond_from:int=1, cond_models:tuple=None,
                  sample_w:float=0., disc:str='strided', zadv_w:float=0., zadv_from:int=0, cond_robust:bool=False, perc_w:float=0.,
-                 sharp_from:int=1, warmup:float=1., work:Path=None, info:dict=None,
+                 sharp_from:int=1, sharp2:str=None, sharp2_from:int=None, sharp2_w:float=None, warmup:float=1., work:Path=None, info:dict=None,
                  precision:str=None,     # auto, fp32, bf16 or fp16 (default: $FACECVAE_PRECISION, else auto)
                 )->Learner:
     "A fastai Learner for the C-VAE with its loss, metrics and callbacks (checkpoints when `work` is given)."
     model = CVAE(size, len(COND_NAMES), latent, widths)
     check_disc_settings(sharp, sample_w, disc)
-    dnet = PatchDisc(blur=disc == 'blur') if sharp in ('gan', 'fm') else None
+    dnet = PatchDisc(blur=disc == 'blur') if {sharp, sharp2} & {'gan', 'fm'} else None
     chosen = compute_precision(dls.device, precision)
     if dnet is not None: dnet.to(memory_format=torch.channels_last)   # 2.7x faster on the CPU (blur, bf16); what GPUs prefer too
-    sharp_w = sharp_w if sharp_w is not None else dict(grad=0.5, fft=20., gan=0.01, fm=0.2).get(sharp, 0.)
+    weight = lambda s, w: w if w is not None else dict(grad=0.5, fft=20., gan=0.01, fm=0.2).get(s, 0.)   # each kind's default weight
+    sharp_w, sharp2_w = weight(sharp, sharp_w), weight(sharp2, sharp2_w)
     lf = CVAELoss(beta, sharp, sharp_w, dnet)
-    cbs = [*([KLWarmup(warmup)] if warmup else []), SharpnessFrom(sharp_from), NanGuard(), Autocast(precision, verbose=not rank_distrib()), *([DiscStep(dnet)] if dnet else [])]
+    cbs = [*([KLWarmup(warmup)] if warmup else []), SharpnessFrom(sharp_from), NanGuard(), Autocast(precision, verbose=not rank_distrib()), *([DiscStep(dnet)] if dnet else []),
+           *([SharpnessSwitch(sharp2, sharp2_from, sharp2_w)] if sharp2 else [])]
     metrics = [LossTerm('mse'), LossTerm('kl'), LossTerm('sharp')]
     if cond_w:
         if cond_models is None: raise FaceError('cond_w needs the condition models (cond_models=(gender, attributes))')
@@ -475,7 +484,7 @@ def cvae_learner(dls:DataLoaders, size:int=DEFAULT_SIZE, latent:int=128, widths:
         if cond_models is None: raise FaceError('perc_w needs the gender classifier (cond_models=(gender, attributes))')
         cbs.append(Perceptual(cond_models[0], w=perc_w)); metrics.append(LossTerm('perc'))
     if work is not None: cbs.append(Checkpoint(work, dict(info or {}, size=size, latent=latent, widths=list(widths), beta=beta,
-                                                          sharp=sharp, sharp_w=sharp_w, sharp_from=sharp_from, warmup=warmup,
+                                                          sharp=sharp, sharp_w=sharp_w, sharp_from=sharp_from, sharp2=sharp2, sharp2_from=sharp2_from, sharp2_w=sharp2_w, warmup=warmup,
                                                           cond_w=cond_w, cond_from=cond_from, cond_robust=cond_robust, sample_w=sample_w, disc=disc, zadv_w=zadv_w, zadv_from=zadv_from, perc_w=perc_w,
                                                           precision=chosen)))
     learn = Learner(dls, model, loss_func=lf, metrics=metrics, cbs=cbs)
@@ -523,7 +532,7 @@ def train_cvae(work:Path,               # working folder with the cache and cond
         if old.get('size') != size or old.get('cond_names', list(COND_NAMES)) != list(COND_NAMES):
             raise FaceError(f'{ck} is from a run at size {old.get("size")} with conditions {old.get("cond_names")}; '
                             f'this run is size {size}: pass --size {old.get("size")}, or delete the checkpoint to start again')
-        for k in ('beta', 'sharp', 'sharp_w', 'sharp_from', 'warmup', 'cond_w', 'cond_from', 'cond_robust', 'sample_w', 'disc', 'zadv_w', 'zadv_from', 'perc_w', 'latent', 'widths', 'bs', 'lr', 'limit', 'recipe', 'command'):
+        for k in ('beta', 'sharp', 'sharp_w', 'sharp_from', 'sharp2', 'sharp2_from', 'sharp2_w', 'warmup', 'cond_w', 'cond_from', 'cond_robust', 'sample_w', 'disc', 'zadv_w', 'zadv_from', 'perc_w', 'latent', 'widths', 'bs', 'lr', 'limit', 'recipe', 'command'):
             if k in old: kw.setdefault(k, old[k])
         bs, lr, limit = kw.pop('bs', None) or bs, kw.pop('lr', None) or lr, kw.pop('limit', None)
         if 'widths' in kw: kw['widths'] = tuple(kw['widths'])
@@ -536,7 +545,9 @@ def train_cvae(work:Path,               # working folder with the cache and cond
     else:
         kw = recipe_settings(recipe, **kw); kw.pop('recipe'); epochs = epochs or kw.pop('epochs')
     kw.pop('epochs', None)
-    if kw.get('sharp') == 'none': kw['sharp'] = None
+    for k in ('sharp', 'sharp2'):
+        if kw.get(k) == 'none': kw[k] = None
+    if kw.get('sharp2') and kw.get('sharp2_from') is None: raise FaceError(f'--sharp2 {kw["sharp2"]} needs --sharp2_from EPOCH (0-based), the epoch it takes over from --sharp')
     if bs % n: raise FaceError(f'--bs {bs} is not a multiple of the {n} processes; each process takes bs / {n} images a step')
     check_disc_settings(kw.get('sharp', 'grad'), kw.get('sample_w', 0.), kw.get('disc', 'strided'))   # before anything is moved or deleted
     if init is not None and state is None:   # checked and loaded before anything of an earlier run is moved or deleted
@@ -581,7 +592,8 @@ def train_cvae(work:Path,               # working folder with the cache and cond
         x, c = dls.train.dataset.ts
         if not kw.get('sample_w'): fit_latent_prior(learn.model, x, c)   # else keep the prior its samples were trained on
         run = learn.cbs.filter(lambda c: isinstance(c, Checkpoint))[0].info
-        save_cvae(learn.model, work, dict(run, epochs_done=done, train_seconds=time.time() - t0, params=n_params(learn.model),
+        secs = sum(float(r['seconds']) for r in csv.DictReader(open(work/LOG))) if (work/LOG).exists() else time.time() - t0   # every epoch's, resumed runs included
+        save_cvae(learn.model, work, dict(run, epochs_done=done, train_seconds=secs, params=n_params(learn.model),
                                           **reference_info(work, size)))
     return learn
 
@@ -622,6 +634,9 @@ def facecvae_train(work_dir:str,             # working folder with the cache and
                    cond_robust:bool_arg=None, # true: it judges randomly shifted, scaled and blurred decodes (`judge_view`)
                    beta:float=None,          # weight of the KL term
                    sharp_from:int=None,      # epoch (0-based) from which the sharpness term is on
+                   sharp2:str=None,          # a second sharpness term that replaces --sharp from --sharp2_from on (none: no second stage)
+                   sharp2_from:int=None,     # epoch (0-based) of that switch
+                   sharp2_w:float=None,      # its weight (defaults as for --sharp)
                    sample_w:float=None,      # weight of the adversarial term on prior samples (needs --sharp gan or fm; 0: off)
                    disc:str=None,            # discriminator of gan/fm: strided (4x4 convs, stride 2) or blur (3x3 convs, blurred downsampling)
                    zadv_w:float=None,        # weight of the adversary on the latent (`LatentAdv`; 0: off)
@@ -636,9 +651,11 @@ def facecvae_train(work_dir:str,             # working folder with the cache and
     with cli_errors('facecvae-train'):
         use_precision(precision)
         if (n := accelerate_cpu_processes()) > 1: return start_processes(n)
-        if sharp is not None and sharp not in ('gan', 'fm', 'grad', 'fft', 'none'): raise FaceError(f'--sharp {sharp!r} is not one of grad, gan, fm, fft, none')
+        for k, v in dict(sharp=sharp, sharp2=sharp2).items():
+            if v is not None and v not in ('gan', 'fm', 'grad', 'fft', 'none'): raise FaceError(f'--{k} {v!r} is not one of grad, gan, fm, fft, none')
         t0 = time.time()
         kw = dict(sharp=sharp, sharp_w=sharp_w, cond_w=cond_w, cond_from=cond_from, cond_robust=cond_robust, beta=beta, sharp_from=sharp_from,
+                  sharp2=sharp2, sharp2_from=sharp2_from, sharp2_w=sharp2_w,
                   sample_w=sample_w, disc=disc, zadv_w=zadv_w, zadv_from=zadv_from, perc_w=perc_w)
         learn = train_cvae(work_dir, epochs, size, bs, lr, resume=resume, limit=limit, init=init, recipe=recipe,
                            command=shlex.join(['facecvae-train', *sys.argv[1:]]), **{k: v for k, v in kw.items() if v is not None})
