@@ -13,7 +13,7 @@ from fastcore.script import call_parse
 from .preprocess import FaceError, cli_errors, console, save_atomic, IMG_EXTS, DEFAULT_MARGIN, COND_NAMES, ATTRS, _progress, cond_span
 from .device import as_device, to_dev
 from .conditions import cvae_data, valid_idx, valid_set, measure, to_uint8
-from .model import load_cvae_part, decode
+from .model import load_cvae_part, decode, needs_disc
 from .generate import find_model, load_decoder, condition_models_in, read_photo, sweep_grid
 
 # %% auto #0
@@ -490,7 +490,7 @@ def write_model_card(dest:Path, rep:dict, cmd:str='facecvae-evaluate --work WORK
                                     + (f' + an adversary on the latent (weight {r["zadv_w"]})' if r.get('zadv_w') else '')
                                     + (f' + a perceptual term on the gender classifier\'s features (weight {r["perc_w"]})' if r.get('perc_w') else '')
                                     + (f' + adversarial term on prior samples (weight {r["sample_w"]})' if r.get('sample_w') else '')
-                                    + (' with the blur discriminator' if r.get('disc') == 'blur' and {r.get('sharp'), r.get('sharp2')} & {'gan', 'fm'} else '')
+                                    + (' with the blur discriminator' if r.get('disc') == 'blur' and needs_disc(r.get('sharp'), r.get('sharp2')) else '')
                                     + (f', recipe `{r["recipe"]}`' if r.get('recipe') else '') + (f' (`{r["command"]}`)' if r.get('command') else ''))
     runs = stages(cfg); mins = lambda r: f'{r.get("train_seconds", 0)/60:.0f} min'
     how = ' '.join([f'Trained from scratch for {runs[0].get("epochs_done")} epochs ({mins(runs[0])} on a 2-core CPU) with {terms(runs[0])}.',

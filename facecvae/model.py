@@ -14,7 +14,7 @@ from .device import autocast_for, to_dev
 
 # %% auto #0
 __all__ = ['MODEL_FILES', 'FiLM', 'ResBlock', 'conv_bn', 'Up', 'n_stages', 'stage_widths', 'Encoder', 'Decoder', 'CVAE',
-           'n_params', 'decode', 'fit_latent_prior', 'save_cvae', 'load_cvae_part', 'step_speed']
+           'n_params', 'needs_disc', 'decode', 'fit_latent_prior', 'save_cvae', 'load_cvae_part', 'step_speed']
 
 # %% ../nbs/04_model.ipynb #f1b0e288
 class FiLM(nn.Module):
@@ -121,6 +121,10 @@ class CVAE(nn.Module):
     def generate(self, z, c): return self.decoder(z, c)
 
 def n_params(m:nn.Module)->int: return sum(p.numel() for p in m.parameters())
+
+def needs_disc(*sharp:str)->bool:
+    "True when one of these sharpness terms (`gan`, `fm`) is played against the patch discriminator."
+    return bool(set(sharp) & {'gan', 'fm'})
 
 @torch.inference_mode()
 def decode(decoder:nn.Module, z:torch.Tensor, c:torch.Tensor, bs:int=256)->torch.Tensor:

@@ -15,7 +15,7 @@ from .device import as_device, compute_precision, autocast_for, use_precision
 from .gender import ArrayDL, Tensors, CachedImages, split_idx, Autocast, fit_from, load_gender_model
 from .attributes import ATTRS, attributes_model
 from .conditions import COND_NAMES, cvae_data, valid_set, VALID_PCT, SPLIT_SEED
-from .model import CVAE, save_cvae, load_cvae_part, n_params, MODEL_FILES, fit_latent_prior
+from .model import CVAE, save_cvae, load_cvae_part, n_params, needs_disc, MODEL_FILES, fit_latent_prior
 from .evaluate import image_stats, psnr   # training may use the measures; they never import training
 from fastai.learner import Learner, Metric   # fastai after the package, which quiets a deprecation warning its import says
 from fastai.callback.core import Callback, CancelFitException
@@ -258,7 +258,7 @@ class DiscStep(Callback):
         self.p = getattr(self.learn, 'precision', None) or compute_precision(dev)   # set by `Autocast`, which runs first
         self.dscaler = torch.amp.GradScaler(dev.type, enabled=self.p == 'fp16')   # its own; the learner's is `Autocast`'s
     def after_step(self):
-        if not self.loss_func.sharp_on or self.loss_func.sharp not in ('gan', 'fm'): return   # before a `SharpnessSwitch` to gan/fm: no steps
+        if not self.loss_func.sharp_on or not needs_disc(self.loss_func.sharp): return   # before a `SharpnessSwitch` to gan/fm: no steps
         real, samples = self.yb[0], getattr(self.learn, 'sample_fakes', None); self.learn.sample_fakes = None
         for fake in (samples, self.pred[0].detach()):
             if fake is None: continue
@@ -455,7 +455,7 @@ def recipe_settings(recipe:str=DEFAULT_RECIPE, **kw)->dict:
 def check_disc_settings(sharp:str, sample_w:float, disc:str):
     "One clear error for discriminator settings that do not go together."
     if disc not in ('strided', 'blur'): raise FaceError(f'disc {disc!r} is not one of strided, blur')
-    if sample_w and sharp not in ('gan', 'fm'): raise FaceError(f'sample_w needs the discriminator of sharp="gan" or "fm", not sharp={sharp!r}')
+    if sample_w and not needs_disc(sharp): raise FaceError(f'sample_w needs the discriminator of sharp="gan" or "fm", not sharp={sharp!r}')
 
 def cvae_learner(dls:DataLoaders, size:int=DEFAULT_SIZE, latent:int=128, widths:tuple=(32, 64, 128, 256),
                  beta:float=0.05, sharp:str='grad', sharp_w:float=None, cond_w:float=0., cond_from:int=1, cond_models:tuple=None,
@@ -466,7 +466,7 @@ def cvae_learner(dls:DataLoaders, size:int=DEFAULT_SIZE, latent:int=128, widths:
     "A fastai Learner for the C-VAE with its loss, metrics and callbacks (checkpoints when `work` is given)."
     model = CVAE(size, len(COND_NAMES), latent, widths)
     check_disc_settings(sharp, sample_w, disc)
-    dnet = PatchDisc(blur=disc == 'blur') if {sharp, sharp2} & {'gan', 'fm'} else None
+    dnet = PatchDisc(blur=disc == 'blur') if needs_disc(sharp, sharp2) else None
     chosen = compute_precision(dls.device, precision)
     if dnet is not None: dnet.to(memory_format=torch.channels_last)   # 2.7x faster on the CPU (blur, bf16); what GPUs prefer too
     weight = lambda s, w: w if w is not None else dict(grad=0.5, fft=20., gan=0.01, fm=0.2).get(s, 0.)   # each kind's default weight
@@ -592,7 +592,7 @@ def train_cvae(work:Path,               # working folder with the cache and cond
         x, c = dls.train.dataset.ts
         if not kw.get('sample_w'): fit_latent_prior(learn.model, x, c)   # else keep the prior its samples were trained on
         run = learn.cbs.filter(lambda c: isinstance(c, Checkpoint))[0].info
-        secs = sum(float(r['seconds']) for r in csv.DictReader(open(work/LOG))) if (work/LOG).exists() else time.time() - t0   # every epoch's, resumed runs included
+        secs = sum(float(r['seconds']) for r in csv.DictReader((work/LOG).read_text().splitlines())) if (work/LOG).exists() else time.time() - t0   # every epoch's, resumed runs included
         save_cvae(learn.model, work, dict(run, epochs_done=done, train_seconds=secs, params=n_params(learn.model),
                                           **reference_info(work, size)))
     return learn
