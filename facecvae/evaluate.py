@@ -25,7 +25,7 @@ __all__ = ['EVAL_EXTRA', 'INCEPTION_PKG', 'INCEPTION_FILE', 'INCEPTION_SHA1', 'J
            'mouth_openness', 'eye_openness', 'luminance', 'face_frame', 'hair_luminance', 'background_mask',
            'judge_one', 'judge', 'judged_control', 'grid_energy', 'chroma', 'face_mask', 'face_chroma', 'chroma_range',
            'colour_outliers', 'sample_sheet', 'stages', 'schedule', 'real_sets', 'control_plot', 'evaluate',
-           'report_md', 'facecvae_evaluate', 'write_model_card']
+           'report_md', 'facecvae_evaluate', 'training_terms', 'write_model_card']
 
 # %% ../nbs/07_evaluate.ipynb #e7000007
 def laplacian_var(x:torch.Tensor)->float:
@@ -479,22 +479,26 @@ def facecvae_evaluate(out:str='evaluation',   # report folder
         print(Path(out, 'report.md').read_text().split('![')[0].strip())
 
 # %% ../nbs/07_evaluate.ipynb #e7000030
+def training_terms(r:dict)->str:
+    "The loss terms, recipe, command and changes on resume of one training run, from its config."
+    return (f'MSE + KL (β = {r.get("beta")}) + {r.get("sharp")} sharpness term (weight {r.get("sharp_w")})'
+            + (f', replaced from epoch {r["sharp2_from"] + 1} by a {r["sharp2"]} term (weight {r.get("sharp2_w")})' if r.get('sharp2') and r.get('sharp2_from', 0) < r.get('epochs_done', 0) else '')
+            + (f' + {"robust " if r.get("cond_robust") else ""}condition consistency (weight {r["cond_w"]}, from epoch {r.get("cond_from", 0) + 1})' if r.get('cond_w') else '')
+            + (f' + an adversary on the latent (weight {r["zadv_w"]})' if r.get('zadv_w') else '')
+            + (f' + a perceptual term on the gender classifier\'s features (weight {r["perc_w"]})' if r.get('perc_w') else '')
+            + (f' + adversarial term on prior samples (weight {r["sample_w"]})' if r.get('sample_w') else '')
+            + (' with the blur discriminator' if r.get('disc') == 'blur' and needs_disc(r.get('sharp'), r.get('sharp2')) else '')
+            + (f', recipe `{r["recipe"]}`' if r.get('recipe') else '') + (f' (`{r["command"]}`)' if r.get('command') else '')
+            + ''.join(f'; resumed after epoch {s["epoch"]} with ' + ', '.join(f'{k} {v[0]} → {v[1]}' for k, v in s.items() if k != 'epoch') for s in r.get('resumes', [])))
+
 def write_model_card(dest:Path, rep:dict, cmd:str='facecvae-evaluate --work WORK_DIR')->Path:
     "Write MODEL_CARD.md for the model in `dest` from its configs and an `evaluate` report."
     dest = Path(dest); cfg = json.loads((dest/'cvae_decoder_model.json').read_text())
     gcfg = json.loads((dest/'classify_male_or_female.json').read_text())
     size_mb = sum(p.stat().st_size for p in dest.glob('*.pth')) / 2**20
-    def terms(r:dict)->str: return (f'MSE + KL (β = {r.get("beta")}) + {r.get("sharp")} sharpness term (weight {r.get("sharp_w")})'
-                                    + (f', replaced from epoch {r["sharp2_from"] + 1} by a {r["sharp2"]} term (weight {r.get("sharp2_w")})' if r.get('sharp2') and r.get('sharp2_from', 0) < r.get('epochs_done', 0) else '')
-                                    + (f' + {"robust " if r.get("cond_robust") else ""}condition consistency (weight {r["cond_w"]}, from epoch {r.get("cond_from", 0) + 1})' if r.get('cond_w') else '')
-                                    + (f' + an adversary on the latent (weight {r["zadv_w"]})' if r.get('zadv_w') else '')
-                                    + (f' + a perceptual term on the gender classifier\'s features (weight {r["perc_w"]})' if r.get('perc_w') else '')
-                                    + (f' + adversarial term on prior samples (weight {r["sample_w"]})' if r.get('sample_w') else '')
-                                    + (' with the blur discriminator' if r.get('disc') == 'blur' and needs_disc(r.get('sharp'), r.get('sharp2')) else '')
-                                    + (f', recipe `{r["recipe"]}`' if r.get('recipe') else '') + (f' (`{r["command"]}`)' if r.get('command') else ''))
     runs = stages(cfg); mins = lambda r: f'{r.get("train_seconds", 0)/60:.0f} min'
-    how = ' '.join([f'Trained from scratch for {runs[0].get("epochs_done")} epochs ({mins(runs[0])} on a 2-core CPU) with {terms(runs[0])}.',
-                    *(f'Then fine-tuned for {s.get("epochs_done")} epochs ({mins(s)}, peak learning rate {s.get("lr")}) with {terms(s)}.' for s in runs[1:])])
+    how = ' '.join([f'Trained from scratch for {runs[0].get("epochs_done")} epochs ({mins(runs[0])} on a 2-core CPU) with {training_terms(runs[0])}.',
+                    *(f'Then fine-tuned for {s.get("epochs_done")} epochs ({mins(s)}, peak learning rate {s.get("lr")}) with {training_terms(s)}.' for s in runs[1:])])
     eyes_lo = cond_span(cfg.get('cond_range'), 'eyes')[0]
     body = report_md(rep).split('\n', 2)[2].split('![')[0].rstrip()
     L = ['# facecvae bundled model', '',

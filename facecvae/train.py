@@ -19,6 +19,7 @@ from .model import CVAE, save_cvae, load_cvae_part, n_params, needs_disc, MODEL_
 from .evaluate import image_stats, psnr   # training may use the measures; they never import training
 from fastai.learner import Learner, Metric   # fastai after the package, which quiets a deprecation warning its import says
 from fastai.callback.core import Callback, CancelFitException
+from fastai.callback.hook import model_sizes
 from fastai.data.core import DataLoaders
 from fastai.torch_core import TensorImage, default_device, to_float, rank_distrib, num_distrib, distrib_barrier, maybe_gather
 from fastai.distributed import DistributedDL   # and `Learner.distrib_ctx`, on Hugging Face accelerate
@@ -359,7 +360,8 @@ class Perceptual(Callback):
     def __init__(self, net:nn.Module, w:float=0.02, start:int=0):
         self.net, self.w, self.start = net.eval(), w, start
         for p in self.net.parameters(): p.requires_grad_(False)
-        self.ends = [i for i, m in enumerate(self.net) if i % 2 == 1 and i < 8]   # conv_net: a stride-2 layer, then a layer, per stage
+        sp = [tuple(s[2:]) if len(s) == 4 else (0,) for s in model_sizes(self.net, size=(DEFAULT_SIZE, DEFAULT_SIZE))]
+        self.ends = [i for i, s in enumerate(sp) if s[-1] > 1 and (i + 1 == len(sp) or sp[i + 1] != s)]   # the last layer at each resolution ends a stage
     def before_fit(self): self.net.to(as_device(self.dls.device))
     def features(self, x)->list:
         out = []
@@ -524,7 +526,7 @@ def train_cvae(work:Path,               # working folder with the cache and cond
     "Train (or resume training) the C-VAE and save it in `work`; one of several processes under `accelerate launch`."
     dev, rank = init_distrib(), rank_distrib(); n = max(num_distrib(), 1); say = print if rank == 0 else (lambda *a, **k: None)
     work = Path(work); ck = work/CHECKPOINT
-    start, state, base = 0, None, None
+    start, state, base, resumes = 0, None, None, []
     if resume and ck.exists():
         try: state = torch.load(ck, map_location='cpu', weights_only=False)
         except Exception as e: raise FaceError(f'{ck} cannot be read ({type(e).__name__}); delete it to start again') from None
@@ -532,6 +534,8 @@ def train_cvae(work:Path,               # working folder with the cache and cond
         if old.get('size') != size or old.get('cond_names', list(COND_NAMES)) != list(COND_NAMES):
             raise FaceError(f'{ck} is from a run at size {old.get("size")} with conditions {old.get("cond_names")}; '
                             f'this run is size {size}: pass --size {old.get("size")}, or delete the checkpoint to start again')
+        changed = {k: [old[k], v] for k, v in kw.items() if k in old and v != old[k]}   # settings this resume changes: the config keeps them
+        resumes = [*old.get('resumes', []), *([dict(epoch=state['epoch'], **changed)] if changed else [])]
         for k in ('beta', 'sharp', 'sharp_w', 'sharp_from', 'sharp2', 'sharp2_from', 'sharp2_w', 'warmup', 'cond_w', 'cond_from', 'cond_robust', 'sample_w', 'disc', 'zadv_w', 'zadv_from', 'perc_w', 'latent', 'widths', 'bs', 'lr', 'limit', 'recipe', 'command'):
             if k in old: kw.setdefault(k, old[k])
         bs, lr, limit = kw.pop('bs', None) or bs, kw.pop('lr', None) or lr, kw.pop('limit', None)
@@ -564,7 +568,7 @@ def train_cvae(work:Path,               # working folder with the cache and cond
         if init.parent.resolve() == work.resolve(): init = work/'base'/init.name
     torch.manual_seed(seed); random.seed(seed); np.random.seed(seed)
     dls = cvae_dls(work, size, bs // n, seed=seed, limit=limit, device=dev)
-    info = dict(epochs=epochs, recipe=recipe, command=command, bs=bs, processes=n, lr=lr, limit=limit, seed=seed, init=str(init) if init else None, base=base, cond_names=list(COND_NAMES), n_train=len(dls.train.dataset))
+    info = dict(epochs=epochs, recipe=recipe, command=command, bs=bs, processes=n, lr=lr, limit=limit, seed=seed, init=str(init) if init else None, base=base, resumes=resumes, cond_names=list(COND_NAMES), n_train=len(dls.train.dataset))
     if kw.get('cond_w') or kw.get('perc_w'):
         try: kw['cond_models'] = (load_gender_model(work)[0], attributes_model(work) if kw.get('cond_w') else None)
         except FaceError as e: raise FaceError(f'the condition-consistency and perceptual terms need the condition models in {work} ({e}); '
