@@ -534,7 +534,7 @@ def train_cvae(work:Path,               # working folder with the cache and cond
         if old.get('size') != size or old.get('cond_names', list(COND_NAMES)) != list(COND_NAMES):
             raise FaceError(f'{ck} is from a run at size {old.get("size")} with conditions {old.get("cond_names")}; '
                             f'this run is size {size}: pass --size {old.get("size")}, or delete the checkpoint to start again')
-        changed = {k: [old[k], v] for k, v in kw.items() if k in old and v != old[k]}   # settings this resume changes: the config keeps them
+        changed = {k: [old[k], v] for k, v in kw.items() if k in old and (list(v) if isinstance(v, tuple) else v) != old[k]}   # settings this resume changes: the config keeps them
         resumes = [*old.get('resumes', []), *([dict(epoch=state['epoch'], **changed)] if changed else [])]
         for k in ('beta', 'sharp', 'sharp_w', 'sharp_from', 'sharp2', 'sharp2_from', 'sharp2_w', 'warmup', 'cond_w', 'cond_from', 'cond_robust', 'sample_w', 'disc', 'zadv_w', 'zadv_from', 'perc_w', 'latent', 'widths', 'bs', 'lr', 'limit', 'recipe', 'command'):
             if k in old: kw.setdefault(k, old[k])
