@@ -489,6 +489,7 @@ def training_terms(r:dict)->str:
             + (f' + adversarial term on prior samples (weight {r["sample_w"]})' if r.get('sample_w') else '')
             + (' with the blur discriminator' if r.get('disc') == 'blur' and needs_disc(r.get('sharp'), r.get('sharp2')) else '')
             + (f', recipe `{r["recipe"]}`' if r.get('recipe') else '') + (f' (`{r["command"]}`)' if r.get('command') else '')
+            + (f'; samples drawn from a mixture of {r["prior_k"]} Gaussians fitted to the training latents' if (r.get('prior_k') or 1) > 1 else '')
             + ''.join(f'; resumed after epoch {s["epoch"]} with ' + ', '.join(f'{k} {v[0]} → {v[1]}' for k, v in s.items() if k != 'epoch') for s in r.get('resumes', [])))
 
 def write_model_card(dest:Path, rep:dict, cmd:str='facecvae-evaluate --work WORK_DIR')->Path:

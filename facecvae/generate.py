@@ -291,11 +291,11 @@ class FaceSliders:
         self.z_fixed, self.eps = None, self._draw_eps()
         self.update()
 
-    def _draw_eps(self): return torch.randn(1, self.latent, generator=torch.Generator().manual_seed(self.seed.value))
+    def _draw_eps(self): return self.decoder.draw_noise(1, torch.Generator().manual_seed(self.seed.value))   # noise and prior component
     @property
     def z(self)->torch.Tensor:
         "The latent shown: the fixed one (a photo's or a loaded face's), else the seed's noise through the latent prior."
-        return self.z_fixed if self.z_fixed is not None else self.decoder.z_from_eps(self.eps, self.temp.value)
+        return self.z_fixed if self.z_fixed is not None else self.decoder.z_from_eps(self.eps[0], self.temp.value, self.eps[1])
     def values(self)->dict: return {k: s.value for k, s in self.sliders.items()}
     def set_values(self, conditions:dict):
         "Move the sliders to `conditions` (by name) and show the face once."

@@ -87,19 +87,37 @@ class Decoder(nn.Module):
         self.ups = nn.ModuleList([Up(a, b, up) for a, b in zip(ws[:-1], ws[1:])])
         self.film = FiLM(n_cond, ws[-1])
         self.out = nn.Conv2d(ws[-1], 3, 3, padding=1)   # the last doubling: resize, then one conv straight to RGB
-        self.register_buffer('z_mean', torch.zeros(latent)); self.register_buffer('z_chol', torch.eye(latent))
+        self.set_prior(torch.zeros(1, latent), torch.eye(latent)[None], torch.ones(1))   # N(0, I) until `fit_latent_prior`
     def forward(self, z, c):
         h = self.fc(torch.cat([z, c], 1)).view(len(z), self.c0, 4, 4)
         for block, up in zip(self.blocks, self.ups): h = up(block(h, c))
         h = self.film(h, c)
         with torch.autocast(h.device.type, enabled=False):   # the output layer stays in float32
             return torch.sigmoid(self.out(F.interpolate(h.float(), scale_factor=2., mode='nearest')))
-    def z_from_eps(self, eps, temperature:float=1.):
-        "Map standard-normal noise to the latent prior (standard normal until `fit_latent_prior` sets it)."
-        return self.z_mean + (eps.to(self.z_chol.device) * temperature) @ self.z_chol.T
+    def set_prior(self, means, chols, weights):
+        "Make the latent prior a mixture of Gaussians: `means` k x d, Cholesky factors `chols` k x d x d, `weights` k."
+        dev = self.z_mean.device if 'z_mean' in self._buffers else None   # where the model is
+        for k, v in dict(z_mean=means, z_chol=chols, z_weight=weights / weights.sum()).items(): self.register_buffer(k, v.float().to(dev))
+    def _load_from_state_dict(self, sd, prefix, *args):
+        if (m := sd.get(prefix + 'z_mean')) is not None:   # the prior's size comes with the weights
+            if m.dim() == 1: sd[prefix + 'z_mean'], sd[prefix + 'z_chol'] = m[None], sd[prefix + 'z_chol'][None]   # one Gaussian, saved before mixtures
+            k = len(sd[prefix + 'z_mean']); sd.setdefault(prefix + 'z_weight', torch.ones(k) / k)
+            self.set_prior(sd[prefix + 'z_mean'], sd[prefix + 'z_chol'], sd[prefix + 'z_weight'])
+        super()._load_from_state_dict(sd, prefix, *args)
+    def draw_noise(self, n:int, generator=None)->tuple:
+        "Standard-normal noise for `n` latents and the prior component of each (drawn after the noise)."
+        eps = torch.randn(n, self.z_mean.shape[1], generator=generator)
+        one = len(self.z_weight) == 1
+        return eps, torch.zeros(n, dtype=torch.long) if one else torch.multinomial(self.z_weight.cpu(), n, True, generator=generator)
+    def z_from_eps(self, eps, temperature:float=1., comp=None):
+        "Map standard-normal noise to the latent prior's component `comp` (default the first; N(0, I) until `fit_latent_prior` sets it)."
+        comp = torch.zeros(len(eps), dtype=torch.long) if comp is None else comp
+        m, L = self.z_mean[comp], self.z_chol[comp]
+        return m + (L @ (eps.to(L.device) * temperature)[..., None])[..., 0]
     def sample_z(self, n:int, generator=None, temperature:float=1.):
-        "`n` latents from the latent prior, `temperature` scaling their spread."
-        return self.z_from_eps(torch.randn(n, len(self.z_mean), generator=generator), temperature)
+        "`n` latents from the latent prior, `temperature` scaling each component's spread."
+        eps, comp = self.draw_noise(n, generator)
+        return self.z_from_eps(eps, temperature, comp)
 
 # %% ../nbs/04_model.ipynb #1b0689b9
 class CVAE(nn.Module):
@@ -135,14 +153,21 @@ def decode(decoder:nn.Module, z:torch.Tensor, c:torch.Tensor, bs:int=256)->torch
     return torch.cat(out)
 
 @torch.inference_mode()
-def fit_latent_prior(model:CVAE, x:torch.Tensor, c:torch.Tensor, bs:int=512)->CVAE:
-    "Fit a full-covariance Gaussian to the encoder means of `x` (uint8 images, or `CachedImages`) and make it the decoder's latent prior."
+def fit_latent_prior(model:CVAE, x:torch.Tensor, c:torch.Tensor, bs:int=512,
+                     k:int=1,             # Gaussians in the mixture (full covariance each; at most one per 10 images)
+                    )->CVAE:
+    "Fit `k` full-covariance Gaussians to the encoder means of `x` (uint8 images, or `CachedImages`) and make them the decoder's latent prior."
     model.eval(); mus = []; dev = next(model.parameters()).device
     for i in range(0, len(x), bs):   # batch by batch onto the model's device: `x` may be a cache larger than memory
         xb = to_dev(x[i:i+bs], dev).float() / 255
         with autocast_for(dev): mus.append(model.encoder(xb, to_dev(c[i:i+bs], dev))[0].float().cpu())
-    mu = torch.cat(mus); m = mu.mean(0); cov = torch.cov((mu - m).T) + 1e-4 * torch.eye(len(m))
-    model.decoder.z_mean.copy_(m); model.decoder.z_chol.copy_(torch.linalg.cholesky(cov))
+    mu = torch.cat(mus); eye = 1e-4 * torch.eye(mu.shape[1]); k = max(1, min(k, len(mu) // 10))
+    if k == 1: means, covs, w = mu.mean(0)[None], (torch.cov(mu.T) + eye)[None], torch.ones(1)
+    else:
+        from sklearn.mixture import GaussianMixture
+        g = GaussianMixture(k, covariance_type='full', reg_covar=1e-4, max_iter=200, random_state=0).fit(mu.double().numpy())
+        means, covs, w = (torch.from_numpy(a) for a in (g.means_, g.covariances_, g.weights_))
+    model.decoder.set_prior(means, torch.linalg.cholesky(covs.double()), w)
     return model
 
 # %% ../nbs/04_model.ipynb #4e612d63

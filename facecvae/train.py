@@ -442,7 +442,7 @@ def trim_log(work:Path, epoch:int):
 
 # %% ../nbs/05_train.ipynb #c9568085
 RECIPES = {
-    'fader': dict(epochs=44, beta=0.05, sharp='grad', sharp_from=1, sharp2='fm', sharp2_from=40, disc='blur', cond_w=0., zadv_w=0.1, zadv_from=0, perc_w=0.02),
+    'fader': dict(epochs=44, beta=0.05, sharp='grad', sharp_from=1, sharp2='fm', sharp2_from=36, disc='blur', cond_w=0., zadv_w=0.03, zadv_from=0, perc_w=0.02, prior_k=10),
     'consistency': dict(epochs=40, beta=0.2, sharp='grad', sharp_from=1, cond_w=0.01, cond_from=10),
 }
 DEFAULT_RECIPE = 'fader'
@@ -534,9 +534,9 @@ def train_cvae(work:Path,               # working folder with the cache and cond
         if old.get('size') != size or old.get('cond_names', list(COND_NAMES)) != list(COND_NAMES):
             raise FaceError(f'{ck} is from a run at size {old.get("size")} with conditions {old.get("cond_names")}; '
                             f'this run is size {size}: pass --size {old.get("size")}, or delete the checkpoint to start again')
-        changed = {k: [old[k], v] for k, v in kw.items() if k in old and (list(v) if isinstance(v, tuple) else v) != old[k]}   # settings this resume changes: the config keeps them
+        changed = {k: [old.get(k), v] for k, v in kw.items() if (list(v) if isinstance(v, tuple) else v) != old.get(k)}   # settings this resume changes (or adds): the config keeps them
         resumes = [*old.get('resumes', []), *([dict(epoch=state['epoch'], **changed)] if changed else [])]
-        for k in ('beta', 'sharp', 'sharp_w', 'sharp_from', 'sharp2', 'sharp2_from', 'sharp2_w', 'warmup', 'cond_w', 'cond_from', 'cond_robust', 'sample_w', 'disc', 'zadv_w', 'zadv_from', 'perc_w', 'latent', 'widths', 'bs', 'lr', 'limit', 'recipe', 'command'):
+        for k in ('beta', 'sharp', 'sharp_w', 'sharp_from', 'sharp2', 'sharp2_from', 'sharp2_w', 'warmup', 'cond_w', 'cond_from', 'cond_robust', 'sample_w', 'disc', 'zadv_w', 'zadv_from', 'perc_w', 'prior_k', 'latent', 'widths', 'bs', 'lr', 'limit', 'recipe', 'command'):
             if k in old: kw.setdefault(k, old[k])
         bs, lr, limit = kw.pop('bs', None) or bs, kw.pop('lr', None) or lr, kw.pop('limit', None)
         if 'widths' in kw: kw['widths'] = tuple(kw['widths'])
@@ -548,7 +548,7 @@ def train_cvae(work:Path,               # working folder with the cache and cond
         recipe, command = kw.pop('recipe', None), kw.pop('command', None) or command
     else:
         kw = recipe_settings(recipe, **kw); kw.pop('recipe'); epochs = epochs or kw.pop('epochs')
-    kw.pop('epochs', None)
+    kw.pop('epochs', None); prior_k = kw.pop('prior_k', 1)
     for k in ('sharp', 'sharp2'):
         if kw.get(k) == 'none': kw[k] = None
     if kw.get('sharp2') and kw.get('sharp2_from') is None: raise FaceError(f'--sharp2 {kw["sharp2"]} needs --sharp2_from EPOCH (0-based), the epoch it takes over from --sharp')
@@ -568,7 +568,7 @@ def train_cvae(work:Path,               # working folder with the cache and cond
         if init.parent.resolve() == work.resolve(): init = work/'base'/init.name
     torch.manual_seed(seed); random.seed(seed); np.random.seed(seed)
     dls = cvae_dls(work, size, bs // n, seed=seed, limit=limit, device=dev)
-    info = dict(epochs=epochs, recipe=recipe, command=command, bs=bs, processes=n, lr=lr, limit=limit, seed=seed, init=str(init) if init else None, base=base, resumes=resumes, cond_names=list(COND_NAMES), n_train=len(dls.train.dataset))
+    info = dict(epochs=epochs, recipe=recipe, command=command, bs=bs, processes=n, lr=lr, limit=limit, seed=seed, init=str(init) if init else None, base=base, resumes=resumes, prior_k=prior_k, cond_names=list(COND_NAMES), n_train=len(dls.train.dataset))
     if kw.get('cond_w') or kw.get('perc_w'):
         try: kw['cond_models'] = (load_gender_model(work)[0], attributes_model(work) if kw.get('cond_w') else None)
         except FaceError as e: raise FaceError(f'the condition-consistency and perceptual terms need the condition models in {work} ({e}); '
@@ -594,7 +594,7 @@ def train_cvae(work:Path,               # working folder with the cache and cond
     if save and rank == 0:
         done = torch.load(ck, map_location='cpu', weights_only=False)['epoch'] if ck.exists() else epochs
         x, c = dls.train.dataset.ts
-        if not kw.get('sample_w'): fit_latent_prior(learn.model, x, c)   # else keep the prior its samples were trained on
+        if not kw.get('sample_w'): fit_latent_prior(learn.model, x, c, k=prior_k)   # else keep the prior its samples were trained on
         run = learn.cbs.filter(lambda c: isinstance(c, Checkpoint))[0].info
         secs = sum(float(r['seconds']) for r in csv.DictReader((work/LOG).read_text().splitlines())) if (work/LOG).exists() else time.time() - t0   # every epoch's, resumed runs included
         save_cvae(learn.model, work, dict(run, epochs_done=done, train_seconds=secs, params=n_params(learn.model),
@@ -646,6 +646,7 @@ def facecvae_train(work_dir:str,             # working folder with the cache and
                    zadv_w:float=None,        # weight of the adversary on the latent (`LatentAdv`; 0: off)
                    zadv_from:int=None,       # epoch (0-based) from which the encoder is pushed by it
                    perc_w:float=None,        # weight of the perceptual term (gender classifier's features; 0: off)
+                   prior_k:int=None,         # Gaussians in the latent prior fitted after training (1: one Gaussian)
                    init:str=None,            # fine-tune: start from the model in this folder (or .pth) instead of from scratch
                    resume:bool=False,        # continue from the last checkpoint (with the run's own settings)
                    limit:int=None,           # train on only this many images
@@ -660,7 +661,7 @@ def facecvae_train(work_dir:str,             # working folder with the cache and
         t0 = time.time()
         kw = dict(sharp=sharp, sharp_w=sharp_w, cond_w=cond_w, cond_from=cond_from, cond_robust=cond_robust, beta=beta, sharp_from=sharp_from,
                   sharp2=sharp2, sharp2_from=sharp2_from, sharp2_w=sharp2_w,
-                  sample_w=sample_w, disc=disc, zadv_w=zadv_w, zadv_from=zadv_from, perc_w=perc_w)
+                  sample_w=sample_w, disc=disc, zadv_w=zadv_w, zadv_from=zadv_from, perc_w=perc_w, prior_k=prior_k)
         learn = train_cvae(work_dir, epochs, size, bs, lr, resume=resume, limit=limit, init=init, recipe=recipe,
                            command=shlex.join(['facecvae-train', *sys.argv[1:]]), **{k: v for k, v in kw.items() if v is not None})
         end_distrib()                                      # several processes: all end together, the process group closed
