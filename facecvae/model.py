@@ -97,7 +97,11 @@ class Decoder(nn.Module):
     def set_prior(self, means, chols, weights):
         "Make the latent prior a mixture of Gaussians: `means` k x d, Cholesky factors `chols` k x d x d, `weights` k."
         dev = self.z_mean.device if 'z_mean' in self._buffers else None   # where the model is
-        for k, v in dict(z_mean=means, z_chol=chols, z_weight=weights / weights.sum()).items(): self.register_buffer(k, v.float().to(dev))
+        for k, v in dict(z_mean=means, z_chol=chols, z_weight=weights / weights.sum()).items():
+            old = self._buffers.get(k)
+            if old is not None and old.shape == v.shape: old.copy_(v)   # in place: DDP keeps syncing the same tensors
+            else:
+                with torch.inference_mode(False): self.register_buffer(k, v.float().to(dev).clone())   # a normal tensor, even when fitted in inference mode
     def _load_from_state_dict(self, sd, prefix, *args):
         if (m := sd.get(prefix + 'z_mean')) is not None:   # the prior's size comes with the weights
             if m.dim() == 1: sd[prefix + 'z_mean'], sd[prefix + 'z_chol'] = m[None], sd[prefix + 'z_chol'][None]   # one Gaussian, saved before mixtures

@@ -10,6 +10,9 @@ def test_bundled_model_is_there():
     for f in ('cvae_decoder_model', 'cvae_encoder_model', 'classify_male_or_female', 'regression_mouth'):
         assert (BUNDLED/f'{f}.pth').exists() and (BUNDLED/f'{f}.json').exists(), f
     assert sum(p.stat().st_size for p in BUNDLED.glob('*.pth')) < 25 * 2**20
+    from facecvae.model import load_cvae_part
+    dec, cfg = load_cvae_part(BUNDLED/'cvae_decoder_model.pth')
+    assert cfg['recipe'] == 'fader' and len(dec.z_weight) == cfg['prior_k'] > 1   # the recipe's mixture prior travels with the weights
 
 def test_generate_folder_and_grid(tmp_path):
     r = run_cli('facecvae-generate', '--gender', 0, '--mouth', 1, '--n', 3, '--seed', 5, '--out', tmp_path/'faces')
