@@ -4,7 +4,7 @@
 
 # %% ../nbs/01_gender.ipynb #5b6bbf3a
 from __future__ import annotations
-import sys, json, time, csv, mmap, warnings
+import sys, json, time, csv, mmap, random, warnings
 from pathlib import Path
 warnings.filterwarnings('ignore', message='.*torch.jit.script.* is deprecated')  # said by fastai's imports, not ours
 import numpy as np, torch
@@ -26,10 +26,10 @@ from .device import as_device, compute_precision, autocast_for, precision_note, 
 
 # %% auto #0
 __all__ = ['GENDER_MODEL', 'GENDER_CSV', 'GENDER_CLASSES', 'Tensors', 'ArrayDL', 'images_tensor', 'CachedImages', 'array_dls',
-           'conv_net', 'Autocast', 'interactive', 'log_line', 'fit_from', 'EpochCheckpoint', 'resume_state', 'fit',
-           'save_model', 'load_config', 'load_weights', 'predict_array', 'split_idx', 'gender_data', 'accuracy',
-           'save_gender_model', 'train_gender', 'load_gender_model', 'write_csv', 'predict_gender_all',
-           'facecvae_gender', 'show_gender_errors']
+           'conv_net', 'Autocast', 'interactive', 'log_line', 'fit_from', 'rng_state', 'set_rng_state',
+           'EpochCheckpoint', 'resume_state', 'fit', 'save_model', 'load_config', 'load_weights', 'predict_array',
+           'split_idx', 'gender_data', 'accuracy', 'save_gender_model', 'train_gender', 'load_gender_model',
+           'write_csv', 'predict_gender_all', 'facecvae_gender', 'show_gender_errors']
 
 # %% ../nbs/01_gender.ipynb #2d077ebd
 GENDER_MODEL = 'classify_male_or_female'                        # model file stem in the working folder
@@ -142,15 +142,28 @@ def fit_from(learn:Learner, epochs:int, lr:float, start:int=0, cbs:list=None):
             learn.fit_one_cycle(epochs, lr, start_epoch=start, cbs=cbs)
     learn.recorder.values = learn.recorder.values[start:]
 
+def rng_state(dl=None)->dict:
+    "This process's random streams: torch's (and CUDA's), numpy's, Python's, and the shuffling of DataLoader `dl`."
+    dl = getattr(dl, 'dl', dl)   # a fastai `DistributedDL` shuffles with the loader it wraps
+    return dict(torch=torch.get_rng_state(), cuda=torch.cuda.get_rng_state_all() if torch.cuda.is_initialized() else None,
+                numpy=np.random.get_state(), python=random.getstate(), dl=dl.rng.getstate() if dl is not None else None)
+
+def set_rng_state(s:dict, dl=None):
+    "Put back the streams `rng_state` saved, so that a resumed run draws what the uninterrupted one would have drawn."
+    torch.set_rng_state(s['torch']); np.random.set_state(s['numpy']); random.setstate(s['python'])
+    if s.get('cuda') is not None and torch.cuda.is_available(): torch.cuda.set_rng_state_all(s['cuda'])
+    dl = getattr(dl, 'dl', dl)
+    if dl is not None and s.get('dl') is not None: dl.rng.setstate(s['dl'])
+
 class EpochCheckpoint(Callback):
-    "At the end of every epoch, save model, optimiser, epoch and the recorder's rows to `path` (atomically)."
+    "At the end of every epoch, save model, optimiser, epoch, the recorder's rows and the random streams to `path` (atomically)."
     order = 90
     def __init__(self, path:Path, key:dict): self.path, self.key, self.started = Path(path), key, -1
     def before_epoch(self): self.started = self.epoch   # not called for the epochs a resumed run skips
     def after_epoch(self):
         if self.started != self.epoch: return
         state = dict(model=self.model.state_dict(), opt=self.opt.state_dict(), epoch=self.epoch + 1, key=self.key,
-                     values=[list(v) for v in self.recorder.values])
+                     values=[list(v) for v in self.recorder.values], rng=rng_state(self.dls.train))
         save_atomic(self.path, lambda t: torch.save(state, t))
 
 def resume_state(path:Path, key:dict)->dict:
@@ -171,6 +184,7 @@ def fit(learn:Learner, epochs:int, lr:float=3e-3,
         if state is not None:
             learn.model.load_state_dict(state['model']); learn.create_opt(); learn.opt.load_state_dict(state['opt'])
             start, old = state['epoch'], state['values']; print(f'resuming from epoch {start} of {epochs} ({ckpt})')
+            if state.get('rng'): set_rng_state(state['rng'], learn.dls.train)   # (checkpoints of older versions have none)
         cbs = [EpochCheckpoint(ckpt, key)]
     fit_from(learn, epochs, lr, start, cbs)
     learn.recorder.values = [*old, *learn.recorder.values]   # the whole run's rows, resumed or not

@@ -12,7 +12,7 @@ import torch.nn.functional as F
 from fastcore.script import call_parse, bool_arg
 from .preprocess import FaceError, cli_errors, console, save_atomic, DEFAULT_SIZE, _exit_with_parent
 from .device import as_device, compute_precision, autocast_for, use_precision
-from .gender import ArrayDL, Tensors, CachedImages, split_idx, Autocast, fit_from, load_gender_model
+from .gender import ArrayDL, Tensors, CachedImages, split_idx, Autocast, fit_from, load_gender_model, rng_state, set_rng_state
 from .attributes import ATTRS, attributes_model
 from .conditions import COND_NAMES, cvae_data, valid_set, VALID_PCT, SPLIT_SEED
 from .model import CVAE, save_cvae, load_cvae_part, n_params, needs_disc, MODEL_FILES, fit_latent_prior
@@ -32,8 +32,9 @@ __all__ = ['CHECKPOINT', 'LOG', 'SAMPLES', 'RECIPES', 'DEFAULT_RECIPE', 'CVAEDL'
            'unwrap', 'launched', 'cpu_asked', 'init_distrib', 'end_distrib', 'same_everywhere', 'mean_grads',
            'KLWarmup', 'SharpnessFrom', 'SharpnessSwitch', 'DiscStep', 'NanGuard', 'judge_view', 'CondConsistency',
            'SampleAdv', 'LatentAdv', 'Perceptual', 'default_conditions', 'sample_grid_conditions', 'sample_grid',
-           'Checkpoint', 'trim_log', 'recipe_settings', 'check_disc_settings', 'cvae_learner', 'cond_range',
-           'reference_info', 'train_cvae', 'accelerate_cpu_processes', 'start_processes', 'facecvae_train']
+           'gather_objects', 'Checkpoint', 'trim_log', 'recipe_settings', 'check_disc_settings', 'cvae_learner',
+           'cond_range', 'reference_info', 'train_cvae', 'accelerate_cpu_processes', 'start_processes',
+           'facecvae_train']
 
 # %% ../nbs/05_train.ipynb #b1b68174
 class CVAEDL(ArrayDL):
@@ -405,13 +406,20 @@ def sample_grid(decoder:nn.Module, n_z:int=4, seed:int=0)->np.ndarray:
     grid = imgs.view(n_z, len(c), 3, s, s).permute(0, 3, 1, 4, 2).reshape(n_z * s, len(c) * s, 3)
     return (grid.clamp(0, 1) * 255).round().byte().numpy()
 
+def gather_objects(o)->list:
+    "`o` from every process, in rank order (a list of one outside distributed training)."
+    if num_distrib() <= 1 or not torch.distributed.is_initialized(): return [o]
+    out = [None] * num_distrib(); torch.distributed.all_gather_object(out, o); return out
+
 class Checkpoint(Callback):
-    "At the end of each epoch: save the training state, a sample grid and a log line in `work` (rank 0 only)."
+    "At the end of each epoch: save the training state with every process's random streams, a sample grid and a log line in `work` (rank 0 writes)."
     order = 90
     def __init__(self, work:Path, info:dict): self.work, self.info, self.started, self.t0 = Path(work), info, -1, 0.
     def before_epoch(self): self.started, self.t0 = self.epoch, time.time()   # not called for epochs skipped on resume
     def after_epoch(self):
-        if getattr(self.learn, 'nan_stop', False) or self.started != self.epoch or rank_distrib(): return
+        if getattr(self.learn, 'nan_stop', False) or self.started != self.epoch: return
+        rngs = gather_objects(rng_state(self.dls.train))   # every process takes part, then rank 0 goes on alone
+        if rank_distrib(): return
         from PIL import Image
         model = unwrap(self.model)
         model.eval()
@@ -428,7 +436,7 @@ class Checkpoint(Callback):
         disc = getattr(self.loss_func, 'disc', None); dstep = [c for c in self.learn.cbs if isinstance(c, DiscStep)]
         state = dict(model=model.state_dict(), opt=self.opt.state_dict(), epoch=self.epoch + 1, info=self.info,
                      disc=disc.state_dict() if disc is not None else None,
-                     disc_opt=dstep[0].opt.state_dict() if dstep else None,
+                     disc_opt=dstep[0].opt.state_dict() if dstep else None, rng=rngs,
                      cbs={c.name: c.ckpt_state() for c in self.learn.cbs if hasattr(type(c), 'ckpt_state')})   # e.g. `LatentAdv`'s net
         save_atomic(self.work/CHECKPOINT, lambda t: torch.save(state, t))   # last: an epoch counts once it is here
 
@@ -586,6 +594,9 @@ def train_cvae(work:Path,               # working folder with the cache and cond
         say(f'resuming from epoch {start} of {epochs}')
     elif init is not None: learn.model.load_state_dict(init_model.state_dict())
     if rank: torch.manual_seed(seed + rank)   # the same initial weights everywhere, different flips and samples in each process
+    if state is not None:   # each process draws on where it stopped: the resumed epochs are those of the uninterrupted run
+        if len(state.get('rng') or []) == n: set_rng_state(state['rng'][rank], dls.train)
+        else: say(f'{ck} keeps no random streams for {n} process(es): the resumed epochs draw other random numbers than an uninterrupted run')
     t0 = time.time()
     gpu = as_device(dls.device).type == 'cuda'
     with learn.distrib_ctx(sync_bn=gpu, cpu=not gpu) if n > 1 else contextlib.nullcontext():   # DDP, `DistributedDL`; SyncBatchNorm needs GPUs

@@ -1,4 +1,4 @@
-"Training as several processes through accelerate: the same result as one process, rank 0 alone writes, --resume after every rank is killed."
+"Training as several processes through accelerate: the same result as one process, rank 0 alone writes, --resume after every rank is killed (each with its own random streams)."
 import os, sys, json, time, signal, subprocess, pytest
 from pathlib import Path
 from conftest import run_cli, launch, launch_args, HANG
@@ -63,9 +63,11 @@ def test_kill_all_ranks_and_resume(tmp_path):
     assert not alive, [a.cmdline() for a in alive]
     state = torch.load(w/CHECKPOINT, weights_only=False); done = state['epoch']
     assert 1 <= done < 4 and state['disc'] is not None and not (w/'cvae_model.pth').exists()
+    assert len(state['rng']) == 2 and not torch.equal(state['rng'][0]['torch'], state['rng'][1]['torch'])   # each rank's own random streams
     r = launch(w, '--size', 32, '--resume')
     print(f'resume: exit {r.returncode}\nstdout:\n{r.stdout}\nstderr (end):\n{r.stderr[-4000:]}')   # shown in full if it fails
     assert r.returncode == 0 and f'resuming from epoch {done} of 4' in r.stdout, r.stdout
+    assert 'keeps no random streams' not in r.stdout                       # every rank drew on from where it stopped
     assert [l.split(',')[0] for l in (w/LOG).read_text().splitlines()[1:]] == ['1', '2', '3', '4']
     cfg = json.loads((w/'cvae_model.json').read_text())
     assert (cfg['epochs_done'], cfg['processes'], cfg['sample_w'], cfg['disc']) == (4, 2, 0.05, 'blur')
