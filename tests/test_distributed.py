@@ -78,7 +78,7 @@ import json, sys, torch
 from pathlib import Path
 from fastai.torch_core import rank_distrib, num_distrib, maybe_gather
 from fastai.distributed import DistributedDL
-from facecvae.train import init_distrib, same_everywhere, mean_grads, PatchDisc
+from facecvae.train import init_distrib, end_distrib, same_everywhere, mean_grads, PatchDisc
 dev = init_distrib(); r = rank_distrib()
 torch.manual_seed(r); d = PatchDisc(blur=True).to(memory_format=torch.channels_last)   # different weights in each process
 same_everywhere(d)
@@ -89,6 +89,7 @@ out = dict(n=num_distrib(), backend=torch.distributed.get_backend(), device=str(
            order=DistributedDL._broadcast(None, [r, r, r], 0), loss_mean=float(maybe_gather(torch.tensor(float(r)))),
            nan=bool(torch.isfinite(maybe_gather(torch.tensor(float('nan') if r else 1.)))))
 Path(sys.argv[1], f'rank{r}.json').write_text(json.dumps(out))
+end_distrib()   # as training does: a rank that exits with the process group open can abort
 '''
 
 def test_helpers_under_gloo(tmp_path):
