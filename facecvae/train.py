@@ -24,6 +24,7 @@ from fastai.data.core import DataLoaders
 from fastai.torch_core import TensorImage, default_device, to_float, rank_distrib, num_distrib, distrib_barrier, maybe_gather
 from fastai.distributed import DistributedDL   # and `Learner.distrib_ctx`, on Hugging Face accelerate
 from fastcore.basics import patch
+from torch.optim.swa_utils import get_ema_multi_avg_fn
 from torch.nn.parallel import DistributedDataParallel
 
 # %% auto #0
@@ -31,9 +32,9 @@ __all__ = ['CHECKPOINT', 'LOG', 'SAMPLES', 'RECIPES', 'DEFAULT_RECIPE', 'CVAEDL'
            'kl_div', 'grad_loss', 'fft_loss', 'BlurDown', 'PatchDisc', 'fm_loss', 'CVAELoss', 'LossTerm', 'comm_device',
            'unwrap', 'launched', 'cpu_asked', 'init_distrib', 'end_distrib', 'same_everywhere', 'mean_grads',
            'KLWarmup', 'SharpnessFrom', 'SharpnessSwitch', 'DiscStep', 'NanGuard', 'judge_view', 'CondConsistency',
-           'SampleAdv', 'LatentAdv', 'Perceptual', 'default_conditions', 'sample_grid_conditions', 'sample_grid',
-           'gather_objects', 'Checkpoint', 'trim_log', 'recipe_settings', 'check_disc_settings', 'cvae_learner',
-           'cond_range', 'reference_info', 'train_cvae', 'accelerate_cpu_processes', 'start_processes',
+           'SampleAdv', 'LatentAdv', 'Perceptual', 'WeightAverage', 'default_conditions', 'sample_grid_conditions',
+           'sample_grid', 'gather_objects', 'Checkpoint', 'trim_log', 'recipe_settings', 'check_disc_settings',
+           'cvae_learner', 'cond_range', 'reference_info', 'train_cvae', 'accelerate_cpu_processes', 'start_processes',
            'facecvae_train']
 
 # %% ../nbs/05_train.ipynb #b1b68174
@@ -378,6 +379,27 @@ class Perceptual(Callback):
         if self.training: self.learn.loss_grad = self.loss_grad + self.w * term
 
 
+# %% ../nbs/05_train.ipynb #b7c7bf7c
+class WeightAverage(Callback):
+    "An exponential moving average of the model's weights and BatchNorm statistics after every step; validation and the saved model use it."
+    order = 80   # before `Checkpoint`, which saves it
+    def __init__(self, decay:float=0.999): self.decay, self.avg, self.update = decay, None, get_ema_multi_avg_fn(decay)
+    @staticmethod
+    def tensors(model:nn.Module)->dict:
+        "The float weights and buffers of `model`, not its latent prior (fitted at the end)."
+        return {k: v.detach() for k, v in unwrap(model).state_dict(keep_vars=True).items() if v.is_floating_point() and not k.split('.')[-1].startswith('z_')}
+    def before_fit(self):
+        dev = next(unwrap(self.model).parameters()).device
+        self.avg = {k: v.to(dev) for k, v in self.avg.items()} if self.avg is not None else {k: v.clone() for k, v in self.tensors(self.model).items()}
+    def after_step(self): self.update(list(self.avg.values()), list(self.tensors(self.model).values()), None)
+    def apply(self, model:nn.Module):
+        "Give `model` the averaged weights and BatchNorm statistics."
+        unwrap(model).load_state_dict(self.avg, strict=False)
+    def before_validate(self): self.raw = {k: v.clone() for k, v in self.tensors(self.model).items()}; self.apply(self.model)
+    def after_validate(self): unwrap(self.model).load_state_dict(self.raw, strict=False); del self.raw
+    def ckpt_state(self)->dict: return dict(decay=self.decay, avg={k: v.cpu() for k, v in self.avg.items()})
+    def load_ckpt_state(self, s:dict): self.avg = s['avg']
+
 # %% ../nbs/05_train.ipynb #32286337
 CHECKPOINT, LOG, SAMPLES = 'cvae_checkpoint.pth', 'cvae_log.csv', 'samples'
 
@@ -450,7 +472,7 @@ def trim_log(work:Path, epoch:int):
 
 # %% ../nbs/05_train.ipynb #c9568085
 RECIPES = {
-    'fader': dict(epochs=44, beta=0.05, sharp='grad', sharp_from=1, sharp2='fm', sharp2_from=36, disc='blur', cond_w=0., zadv_w=0.03, zadv_from=0, perc_w=0.02, prior_k=10),
+    'fader': dict(epochs=44, beta=0.05, sharp='grad', sharp_from=1, sharp2='fm', sharp2_from=36, disc='blur', cond_w=0., zadv_w=0.03, zadv_from=0, perc_w=0.02, ema=0., prior_k=10),
     'consistency': dict(epochs=40, beta=0.2, sharp='grad', sharp_from=1, cond_w=0.01, cond_from=10),
 }
 DEFAULT_RECIPE = 'fader'
@@ -470,7 +492,7 @@ def check_disc_settings(sharp:str, sample_w:float, disc:str):
 def cvae_learner(dls:DataLoaders, size:int=DEFAULT_SIZE, latent:int=128, widths:tuple=(32, 64, 128, 256),
                  beta:float=0.05, sharp:str='grad', sharp_w:float=None, cond_w:float=0., cond_from:int=1, cond_models:tuple=None,
                  sample_w:float=0., disc:str='strided', zadv_w:float=0., zadv_from:int=0, cond_robust:bool=False, perc_w:float=0.,
-                 sharp_from:int=1, sharp2:str=None, sharp2_from:int=None, sharp2_w:float=None, warmup:float=1., work:Path=None, info:dict=None,
+                 sharp_from:int=1, sharp2:str=None, sharp2_from:int=None, sharp2_w:float=None, ema:float=0., warmup:float=1., work:Path=None, info:dict=None,
                  precision:str=None,     # auto, fp32, bf16 or fp16 (default: $FACECVAE_PRECISION, else auto)
                 )->Learner:
     "A fastai Learner for the C-VAE with its loss, metrics and callbacks (checkpoints when `work` is given)."
@@ -493,9 +515,10 @@ def cvae_learner(dls:DataLoaders, size:int=DEFAULT_SIZE, latent:int=128, widths:
     if perc_w:
         if cond_models is None: raise FaceError('perc_w needs the gender classifier (cond_models=(gender, attributes))')
         cbs.append(Perceptual(cond_models[0], w=perc_w)); metrics.append(LossTerm('perc'))
+    if ema: cbs.append(WeightAverage(ema))
     if work is not None: cbs.append(Checkpoint(work, dict(info or {}, size=size, latent=latent, widths=list(widths), beta=beta,
                                                           sharp=sharp, sharp_w=sharp_w, sharp_from=sharp_from, sharp2=sharp2, sharp2_from=sharp2_from, sharp2_w=sharp2_w, warmup=warmup,
-                                                          cond_w=cond_w, cond_from=cond_from, cond_robust=cond_robust, sample_w=sample_w, disc=disc, zadv_w=zadv_w, zadv_from=zadv_from, perc_w=perc_w,
+                                                          cond_w=cond_w, cond_from=cond_from, cond_robust=cond_robust, sample_w=sample_w, disc=disc, zadv_w=zadv_w, zadv_from=zadv_from, perc_w=perc_w, ema=ema,
                                                           precision=chosen)))
     learn = Learner(dls, model, loss_func=lf, metrics=metrics, cbs=cbs)
     learn.model.to(memory_format=torch.channels_last)   # the batches are channels_last too
@@ -544,7 +567,7 @@ def train_cvae(work:Path,               # working folder with the cache and cond
                             f'this run is size {size}: pass --size {old.get("size")}, or delete the checkpoint to start again')
         changed = {k: [old.get(k), v] for k, v in kw.items() if (list(v) if isinstance(v, tuple) else v) != old.get(k)}   # settings this resume changes (or adds): the config keeps them
         resumes = [*old.get('resumes', []), *([dict(epoch=state['epoch'], **changed)] if changed else [])]
-        for k in ('beta', 'sharp', 'sharp_w', 'sharp_from', 'sharp2', 'sharp2_from', 'sharp2_w', 'warmup', 'cond_w', 'cond_from', 'cond_robust', 'sample_w', 'disc', 'zadv_w', 'zadv_from', 'perc_w', 'prior_k', 'latent', 'widths', 'bs', 'lr', 'limit', 'recipe', 'command'):
+        for k in ('beta', 'sharp', 'sharp_w', 'sharp_from', 'sharp2', 'sharp2_from', 'sharp2_w', 'warmup', 'cond_w', 'cond_from', 'cond_robust', 'sample_w', 'disc', 'zadv_w', 'zadv_from', 'perc_w', 'ema', 'prior_k', 'latent', 'widths', 'bs', 'lr', 'limit', 'recipe', 'command'):
             if k in old: kw.setdefault(k, old[k])
         bs, lr, limit = kw.pop('bs', None) or bs, kw.pop('lr', None) or lr, kw.pop('limit', None)
         if 'widths' in kw: kw['widths'] = tuple(kw['widths'])
@@ -605,6 +628,7 @@ def train_cvae(work:Path,               # working folder with the cache and cond
     if save and rank == 0:
         done = torch.load(ck, map_location='cpu', weights_only=False)['epoch'] if ck.exists() else epochs
         x, c = dls.train.dataset.ts
+        for cb in learn.cbs.filter(lambda c: isinstance(c, WeightAverage)): cb.apply(learn.model)   # the average is the model
         if not kw.get('sample_w'): fit_latent_prior(learn.model, x, c, k=prior_k)   # else keep the prior its samples were trained on
         run = learn.cbs.filter(lambda c: isinstance(c, Checkpoint))[0].info
         secs = sum(float(r['seconds']) for r in csv.DictReader((work/LOG).read_text().splitlines())) if (work/LOG).exists() else time.time() - t0   # every epoch's, resumed runs included
@@ -657,6 +681,7 @@ def facecvae_train(work_dir:str,             # working folder with the cache and
                    zadv_w:float=None,        # weight of the adversary on the latent (`LatentAdv`; 0: off)
                    zadv_from:int=None,       # epoch (0-based) from which the encoder is pushed by it
                    perc_w:float=None,        # weight of the perceptual term (gender classifier's features; 0: off)
+                   ema:float=None,           # decay of the moving average of the weights that the run saves (`WeightAverage`; 0: off)
                    prior_k:int=None,         # Gaussians in the latent prior fitted after training (1: one Gaussian)
                    init:str=None,            # fine-tune: start from the model in this folder (or .pth) instead of from scratch
                    resume:bool=False,        # continue from the last checkpoint (with the run's own settings)
@@ -672,7 +697,7 @@ def facecvae_train(work_dir:str,             # working folder with the cache and
         t0 = time.time()
         kw = dict(sharp=sharp, sharp_w=sharp_w, cond_w=cond_w, cond_from=cond_from, cond_robust=cond_robust, beta=beta, sharp_from=sharp_from,
                   sharp2=sharp2, sharp2_from=sharp2_from, sharp2_w=sharp2_w,
-                  sample_w=sample_w, disc=disc, zadv_w=zadv_w, zadv_from=zadv_from, perc_w=perc_w, prior_k=prior_k)
+                  sample_w=sample_w, disc=disc, zadv_w=zadv_w, zadv_from=zadv_from, perc_w=perc_w, ema=ema, prior_k=prior_k)
         learn = train_cvae(work_dir, epochs, size, bs, lr, resume=resume, limit=limit, init=init, recipe=recipe,
                            command=shlex.join(['facecvae-train', *sys.argv[1:]]), **{k: v for k, v in kw.items() if v is not None})
         end_distrib()                                      # several processes: all end together, the process group closed
