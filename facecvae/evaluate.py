@@ -13,7 +13,7 @@ from fastcore.script import call_parse
 from .preprocess import FaceError, cli_errors, console, save_atomic, IMG_EXTS, DEFAULT_MARGIN, COND_NAMES, ATTRS, _progress, cond_span
 from .device import as_device, to_dev
 from .conditions import cvae_data, valid_idx, valid_set, measure, to_uint8
-from .model import load_cvae_part, decode, needs_disc
+from .model import load_cvae_part, decode, needs_disc, refine_latent, REFINE_STEPS
 from .generate import find_model, load_decoder, condition_models_in, read_photo, sweep_grid
 
 # %% auto #0
@@ -87,11 +87,14 @@ def sample_quality(decoder, c_pool:torch.Tensor, real:dict, n:int=512, seed:int=
     fake = image_stats(decode(decoder, decoder.sample_z(n, gen, temperature), c))
     return dict(sharpness=fake['laplacian_var'] / real['laplacian_var'], noise=fake['median_noise'] / real['median_noise'])
 
-def reconstruct(encoder, decoder, real:torch.Tensor, c:torch.Tensor)->torch.Tensor:
-    "Reconstructions of float images (encoder mean, then decoder), float on the CPU."
+def reconstruct(encoder, decoder, real:torch.Tensor, c:torch.Tensor,
+                refine:int=0,       # steps that fit each latent to its photo (`refine_latent`, as photo editing does)
+                beta:float=0.05,    # the prior term's weight in that fit (the model's training KL weight)
+               )->torch.Tensor:
+    "Reconstructions of float images (encoder mean, refined if asked, then decoder), float on the CPU."
     dev = next(encoder.parameters()).device   # the GPU when `evaluate` put the model there
     with torch.inference_mode(): mu = torch.cat([encoder(to_dev(real[i:i+256], dev), to_dev(c[i:i+256], dev))[0] for i in range(0, len(real), 256)])
-    return decode(decoder, mu, c)
+    return decode(decoder, refine_latent(decoder, real, c, mu, refine, beta=beta), c)
 
 def recon_quality(encoder, decoder, real:torch.Tensor, c:torch.Tensor)->dict:
     "Reconstruction MSE and PSNR of held-out images, and their sharpness ÷ the originals'."
@@ -367,6 +370,7 @@ def evaluate(model:Path=None,          # the C-VAE folder or decoder file (defau
              temperature:float=1.,     # latent scale of the samples
              seed:int=0,
              progress:bool=True,       # print what it is doing
+             refine:int=REFINE_STEPS,  # also measure reconstructions from latents refined this many steps, as photo editing does (0: skip)
             )->dict:
     "Measure a model with the independent measures and the self-consistency ones; write the report, plots and sheet to `out`."
     t_all, rep, times, notes = time.time(), {}, {}, []
@@ -398,14 +402,18 @@ def evaluate(model:Path=None,          # the C-VAE folder or decoder file (defau
         S = as_uint8_nhwc(timed('samples', decode, dec, dec.sample_z(m, gen, temperature), cA))
         a = A.permute(0, 3, 1, 2).float() / 255
         rec = timed('reconstruct', reconstruct, enc, dec, a, cA); mse = float(F.mse_loss(rec, a))
-        rep.update(recon_mse=mse, recon_psnr=psnr(mse)); R = as_uint8_nhwc(rec)
+        rep.update(recon_mse=mse, recon_psnr=psnr(mse)); R = as_uint8_nhwc(rec); recs = [('recon', R)]
+        if refine:
+            say(f'refining the latents of {m} photos ({refine} steps)')
+            rec = timed('refine', reconstruct, enc, dec, a, cA, refine, cfg.get('beta') or 0.05); mse = float(F.mse_loss(rec, a))
+            rep.update(refine_steps=refine, recon_refined_mse=mse, recon_refined_psnr=psnr(mse)); recs.append(('recon_refined', as_uint8_nhwc(rec)))
         sample_sheet(S, A).save(out/'sheet.png')
         rep['grid_ratio'] = grid_energy(S) / grid_energy(A)
         try:
-            say(f'Inception features of {m} real photos, {m} other real photos, {m} samples, {m} reconstructions')
+            say(f'Inception features of {m} real photos, {m} other real photos, {m} samples, {len(recs)} x {m} reconstructions')
             fA, fB = (timed(f'inception_{k}', inception_features, x, progress=progress, cache=True) for k, x in (('real', A), ('floor', B)))
-            fS, fR = (timed(f'inception_{k}', inception_features, x, progress=progress) for k, x in (('samples', S), ('recon', R)))
-            for k, f in (('samples', fS), ('recon', fR), ('floor', fB)):
+            feats = {k: timed(f'inception_{k}', inception_features, x, progress=progress) for k, x in (('samples', S), *recs)}
+            for k, f in (*feats.items(), ('floor', fB)):
                 rep[f'fid_{k}'] = fid(f, fA); rep[f'kid_{k}'], rep[f'kid_{k}_std'] = kid(f, fA, seed=seed)
         except MissingExtra as e: notes.append(str(e)); say(str(e))
         try:
@@ -437,9 +445,11 @@ def report_md(rep:dict)->str:
         L += [f'## Against real photos the model never saw (n = {rep["n_fid"]} a side)', '', f'Reference: {rep["reference"]}.', '',
               '| | FID | KID × 1000 |', '|---|---|---|',
               *(f'| {name} | {_v(rep, "fid_" + k, ".1f")} | {_v(rep, "kid_" + k, ".1f")} ± {_v(rep, "kid_" + k + "_std", ".1f")} |'
-                for k, name in (('samples', 'prior samples (the photos\' own conditions)'), ('recon', 'reconstructions of the photos'),
-                                ('floor', 'floor: other real photos'))),
-              '', f'Reconstruction of the reference photos: MSE {_v(rep, "recon_mse", ".5f")}, PSNR {_v(rep, "recon_psnr", ".2f")} dB.', '']
+                for k, name in (('samples', 'prior samples (the photos\' own conditions)'), ('recon', 'reconstructions of the photos (the encoder\'s latent)'),
+                                ('recon_refined', f'reconstructions, latent refined ({rep.get("refine_steps")} steps, as photo editing does)'),
+                                ('floor', 'floor: other real photos')) if k != 'recon_refined' or 'recon_refined_mse' in rep),
+              '', f'Reconstruction of the reference photos: MSE {_v(rep, "recon_mse", ".5f")}, PSNR {_v(rep, "recon_psnr", ".2f")} dB'
+              + (f'; with the latent refined: MSE {_v(rep, "recon_refined_mse", ".5f")}, PSNR {_v(rep, "recon_refined_psnr", ".2f")} dB.' if 'recon_refined_mse' in rep else '.'), '']
     L += ['## Control, judged independently', '',
           'Spearman ρ between the requested value and what face landmarks (MediaPipe FaceMesh) and pixel statistics read '
           'in the samples; gender: agreement of the condition classifier (no independent judge).'
@@ -469,13 +479,15 @@ def facecvae_evaluate(out:str='evaluation',   # report folder
                       real:str=None,          # or a folder of face photos the model never saw
                       n:int=2000,             # images a side for FID/KID (capped by the real photos available)
                       n_control:int=256,      # samples per condition sweep
+                      refine:int=REFINE_STEPS,# latent refinement steps for the second set of reconstructions (0: skip)
                       temperature:float=1.,   # latent scale of the samples
                      ):
     "Report a model's FID/KID, independently judged control, artifacts and self-consistency numbers."
     with cli_errors('facecvae-evaluate'):
         if temperature <= 0: raise FaceError(f'--temperature {temperature} must be above 0')
         if real is not None and not Path(real).is_dir(): raise FaceError(f'--real {real} is not a folder; give a folder of face photos')
-        evaluate(model, out, work, real, n, n_control, temperature)
+        if refine < 0: raise FaceError(f'--refine {refine} must be 0 (skip) or a number of steps')
+        evaluate(model, out, work, real, n, n_control, temperature, refine=refine)
         print(Path(out, 'report.md').read_text().split('![')[0].strip())
 
 # %% ../nbs/07_evaluate.ipynb #e7000030
@@ -516,7 +528,9 @@ def write_model_card(dest:Path, rep:dict, cmd:str='facecvae-evaluate --work WORK
             f'starts at {eyes_lo:g} (asked for closed eyes, the 2025 model drew dark stripes rather than lids). ' if eyes_lo > 0 else
             'faces asked for nearly closed eyes get dark stripes over the eyes rather than closed lids. ')
          + (f'Samples are blurry next to real photos: FID {rep["fid_samples"]:.1f} at n = {rep["n_fid"]} a side (floor {rep["fid_floor"]:.1f}); '
-            f'reconstructions of unseen photos reach {rep["recon_psnr"]:.1f} dB PSNR. ' if 'fid_samples' in rep else '')
+            f'reconstructions of unseen photos reach {rep["recon_psnr"]:.1f} dB PSNR'
+            + (f' ({rep["recon_refined_psnr"]:.1f} dB with the latent refined, as photo editing does)' if 'recon_refined_psnr' in rep else '')
+            + '. ' if 'fid_samples' in rep else '')
          + (f'Face pixels of colours real faces lack (red marks) are {rep["colour_ratio"]:.2f}x as common as in real photos. ' if rep.get('colour_ratio', 0) > TARGETS['colour_ratio'] else '')
          + (f'Grid energy is {rep["grid_ratio"]:.2f}x that of real photos. ' if rep.get('grid_ratio', 0) > TARGETS['grid_ratio'] else '')
          + ('Below target by the independent measures: ' + ', '.join(f'{k.replace("judge_", "")} {rep[k]:.2f}' for k in TARGETS if k in rep and _ok(rep, k, k.endswith('ratio')) == '✗') + '.'

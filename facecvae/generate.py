@@ -10,14 +10,15 @@ import numpy as np, torch
 from PIL import Image, ImageDraw
 from fastcore.script import call_parse
 from .preprocess import FaceError, cli_errors, console, save_atomic, load_rgb, crop_resize, _save_img, DEFAULT_MARGIN, COND_NAMES, cond_span
-from .model import load_cvae_part
+from .model import load_cvae_part, refine_latent, REFINE_STEPS
 from .device import as_device
 
 # %% auto #0
 __all__ = ['BUNDLED', 'GEN_CONDS', 'LABELS', 'SHORT', 'find_model', 'load_decoder', 'check_conditions', 'check_range',
-           'cond_vector', 'generate', 'image_grid', 'original_test', 'used_conditions', 'write_faces',
-           'facecvae_generate', 'condition_models_in', 'read_photo', 'encode_photo', 'edit_photo', 'held_out_photos',
-           'png_bytes', 'default_save_dir', 'sweep_frames', 'write_gif', 'FaceSliders', 'sweep_grid', 'bundle_model']
+           'cond_vector', 'generate', 'image_grid', 'original_test', 'used_conditions', 'write_faces', 'edit_photo_cli',
+           'facecvae_generate', 'condition_models_in', 'read_photo', 'encode_photo', 'edit_trio', 'edit_photo',
+           'held_out_photos', 'png_bytes', 'default_save_dir', 'sweep_frames', 'write_gif', 'FaceSliders', 'sweep_grid',
+           'bundle_model']
 
 # %% ../nbs/06_generate.ipynb #eb93d50f
 BUNDLED = Path(__file__).parent/'models' if '__file__' in globals() else Path('../facecvae/models')
@@ -138,6 +139,20 @@ def write_faces(imgs:np.ndarray, out:Path, used:dict, seed:int, temperature:floa
     write_csv(out/csv_name, ['file', 'seed', 'temperature', *GEN_CONDS], [[name, seed, temperature, *(used[k] for k in GEN_CONDS)] for name in names])
     return out, replaced
 
+def edit_photo_cli(photo:str, out:str, dec, cfg:dict, model:str, conds:dict, refine:int):
+    "`facecvae-generate --photo`: write the photo edited by `conds` (an image path: photo | reconstruction | edit)."
+    if not Path(photo).is_file(): raise FaceError(f'--photo {photo} is not a file; give the path of a face photo (JPEG or PNG)')
+    if refine < 0: raise FaceError(f'--refine {refine} must be 0 (the encoder\'s guess) or a number of steps')
+    e = encode_photo(photo, model, refine=refine)
+    asked = check_range(conds, cfg.get('cond_range'))   # only the values given: the photo's own may lie outside
+    if not asked: raise FaceError('--photo needs a condition to change, e.g. --mouth 1 or --gender female')
+    own, used = used_conditions(e['cond']), used_conditions(cond_vector(None, **{**e['conditions'], **asked}))
+    trio = edit_trio(e, asked, dec)
+    grid = Image.registered_extensions().get(Path(out).suffix.lower()) in Image.SAVE   # as `write_faces` decides
+    res, _ = write_faces(trio[None] if grid else trio[None, :, 2 * trio.shape[0]:], out, used, 0, 1.)
+    changes = ', '.join(f'{k} {own[k]:.2f} -> {used[k]:.2f}' for k in asked)
+    print(f'wrote the edit of {photo} ({changes}) to {res}')
+
 @console
 @call_parse
 def facecvae_generate(out:str=None,                  # output: an image path (.png, .jpg, ...) for a grid, else a folder (one PNG each + a conditions CSV)
@@ -152,6 +167,8 @@ def facecvae_generate(out:str=None,                  # output: an image path (.p
                       seed:int=0,                    # random seed
                       temperature:float=1.,          # latent scale: lower is more typical
                       test:bool=False,               # write the original project's test grid into OUT instead
+                      photo:str=None,                # edit this face photo instead: its own conditions, changed by those given
+                      refine:int=REFINE_STEPS,       # with --photo: steps that fit the latent to the photo (0: the encoder's guess)
                      ):
     "Generate faces with the attributes you ask for."
     with cli_errors('facecvae-generate'):
@@ -161,6 +178,7 @@ def facecvae_generate(out:str=None,                  # output: an image path (.p
         conds = check_conditions(dict(gender=gender, hair_color=hair_color, mouth=mouth, eyes=eyes,
                                       background_mean=background_mean, background_std=background_std))
         dec, cfg = load_decoder(model)
+        if photo is not None: return edit_photo_cli(photo, out, dec, cfg, model, conds, refine)
         if test: print(f'wrote {original_test(dec, out, seed, temperature)} and {Path(out)/"test_outputs"}'); return
         used = used_conditions(cond_vector(cfg.get('cond_defaults'), **check_range(conds, cfg.get('cond_range'))))
         res, replaced = write_faces(generate(dec, used, n, seed, temperature), out, used, seed, temperature)
@@ -181,28 +199,32 @@ def read_photo(photo,                      # a file path, or the file's bytes (a
     except (OSError, ValueError, SyntaxError) as e: raise FaceError(f'{name or photo} is not a readable image ({type(e).__name__}); choose a JPEG or PNG photo') from None
     return np.array(crop_resize(img, size, margin))   # a writable copy: torch warns about read-only arrays
 
-@torch.inference_mode()
 def encode_photo(photo,                  # a face photo (path or file bytes), any size
                  model:Path=None,        # folder (or decoder file) of the C-VAE (default: bundled)
                  cond_models:tuple=None, # condition models (default: from the model's folder)
                  name:str=None,          # the photo's name in messages
+                 refine:int=REFINE_STEPS,# steps that fit the latent to the photo (`refine_latent`; 0: the encoder's guess)
                 )->dict:
     "Read a photo, measure its conditions and encode it: dict(img, cond (tensor), z, conditions (by name))."
     enc, cfg = load_cvae_part(find_model(model, 'encoder'), 'encoder')   # on the CPU: one photo
     img = read_photo(photo, cfg['size'], cfg.get('margin') or DEFAULT_MARGIN, name)
     from facecvae.conditions import measure
     x = torch.from_numpy(img).permute(2, 0, 1)[None].float() / 255
-    c = torch.from_numpy(measure(cond_models or condition_models_in(Path(find_model(model)).parent), x)[0])
-    mu, _ = enc(x, c[None])
+    with torch.no_grad():   # not inference mode: the decoder loaded below must be usable by autograd for `refine_latent`
+        c = torch.from_numpy(measure(cond_models or condition_models_in(Path(find_model(model)).parent), x)[0])
+        z, _ = enc(x, c[None])
+    if refine: dec, dcfg = load_decoder(model); z = refine_latent(dec, x, c[None], z, refine, beta=dcfg.get('beta') or 0.05)
     named = {'gender': float(c[0]), **{k: float(v) for k, v in zip(COND_NAMES[2:], c[2:])}}
-    return dict(img=img, cond=c, z=mu, conditions=named)
+    return dict(img=img, cond=c, z=z, conditions=named)
 
-def edit_photo(path:Path, changes:dict, model:Path=None, cond_models:tuple=None)->np.ndarray:
-    "Original | reconstruction | edited, side by side (uint8), for conditions changed by `changes`."
-    e = encode_photo(path, model, cond_models); dec, _ = load_decoder(model)
-    rec = generate(dec, e['conditions'], z=e['z'])[0]
-    edited = generate(dec, {**e['conditions'], **changes}, z=e['z'])[0]
+def edit_trio(e:dict, changes:dict, decoder)->np.ndarray:
+    "Original | reconstruction | edited, side by side (uint8), of a photo encoded by `encode_photo`, for conditions changed by `changes`."
+    rec, edited = generate(decoder, [e['conditions'], {**e['conditions'], **changes}], z=e['z'].expand(2, -1))
     return np.concatenate([e['img'], rec, edited], 1)
+
+def edit_photo(path:Path, changes:dict, model:Path=None, cond_models:tuple=None, refine:int=REFINE_STEPS)->np.ndarray:
+    "Original | reconstruction | edited, side by side (uint8), for conditions changed by `changes`."
+    return edit_trio(encode_photo(path, model, cond_models, refine=refine), changes, load_decoder(model)[0])
 
 # %% ../nbs/06_generate.ipynb #8907f0c2
 def held_out_photos(faces:Path,   # the data folder in the original layout (e.g. ../shared/faces)

@@ -13,8 +13,9 @@ from .preprocess import FaceError, save_atomic, DEFAULT_SIZE, COND_NAMES
 from .device import autocast_for, to_dev
 
 # %% auto #0
-__all__ = ['MODEL_FILES', 'FiLM', 'ResBlock', 'conv_bn', 'Up', 'n_stages', 'stage_widths', 'Encoder', 'Decoder', 'CVAE',
-           'n_params', 'needs_disc', 'decode', 'fit_latent_prior', 'save_cvae', 'load_cvae_part', 'step_speed']
+__all__ = ['MODEL_FILES', 'REFINE_STEPS', 'REFINE_LR', 'FiLM', 'ResBlock', 'conv_bn', 'Up', 'n_stages', 'stage_widths', 'Encoder',
+           'Decoder', 'CVAE', 'n_params', 'needs_disc', 'decode', 'fit_latent_prior', 'save_cvae', 'load_cvae_part',
+           'refine_latent', 'step_speed']
 
 # %% ../nbs/04_model.ipynb #f1b0e288
 class FiLM(nn.Module):
@@ -207,6 +208,36 @@ def load_cvae_part(path:Path,            # a .pth written by `save_cvae` (its .j
     try: m.load_state_dict({k: v.float() if v.is_floating_point() else v for k, v in sd.items()})
     except RuntimeError as e: raise FaceError(f'{path} does not match its config ({str(e).splitlines()[0][:120]}); restore both from one training run') from None
     return m.eval(), cfg
+
+# %% ../nbs/04_model.ipynb #60bdecc6
+REFINE_STEPS, REFINE_LR = 50, 0.02   # the photo-editing default (measured in the prose above)
+
+def refine_latent(decoder:nn.Module, x:torch.Tensor, c:torch.Tensor, z:torch.Tensor,
+                  steps:int=REFINE_STEPS,   # Adam steps per batch (0: `z` as it is)
+                  lr:float=REFINE_LR,       # peak learning rate, cosine-annealed to 0
+                  beta:float=0.05,          # weight of the N(0, I) prior term per pixel (the training KL weight)
+                  bs:int=256)->torch.Tensor:
+    "Latents that reconstruct float images `x` (with conditions `c`) better than `z`: Adam on each image's MSE + prior term, decoder frozen."
+    if steps == 0: return z
+    if any(p.is_inference() for p in decoder.parameters()): raise ValueError('refine_latent needs a decoder loaded outside torch.inference_mode (its weights are inference tensors)')
+    dev, was = next(decoder.parameters()).device, decoder.training
+    frozen = [p for p in decoder.parameters() if p.requires_grad]; decoder.eval(); out = []
+    try:
+        for p in frozen: p.requires_grad_(False)
+        with torch.inference_mode(False), torch.enable_grad():   # callable from inference code: the clones below are normal tensors
+            for i in range(0, len(z), bs):
+                xb, cb = (to_dev(t[i:i+bs], dev).float().clone() for t in (x, c))
+                zb = to_dev(z[i:i+bs], dev).float().clone().requires_grad_(True)
+                opt = torch.optim.Adam([zb], lr); sched = torch.optim.lr_scheduler.CosineAnnealingLR(opt, steps)
+                for _ in range(steps):
+                    with autocast_for(dev): rec = decoder(zb, cb)
+                    loss = ((rec.float() - xb) ** 2).flatten(1).mean(1).sum() + beta * 0.5 * (zb ** 2).sum() / xb[0].numel()
+                    opt.zero_grad(); loss.backward(); opt.step(); sched.step()
+                out.append(zb.detach())
+    finally:
+        for p in frozen: p.requires_grad_(True)
+        decoder.train(was)
+    return torch.cat(out).to(z.device)
 
 # %% ../nbs/04_model.ipynb #49a07b1d
 def step_speed(model:nn.Module, size:int=DEFAULT_SIZE, bs:int=64, steps:int=5,

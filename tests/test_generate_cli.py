@@ -1,5 +1,5 @@
 "facecvae-generate and facecvae-evaluate with the bundled model: good and bad arguments, concurrent runs."
-import csv, json, subprocess, sys, numpy as np
+import csv, json, subprocess, sys, numpy as np, torch
 from pathlib import Path
 from PIL import Image
 from conftest import run_cli, one_error_line
@@ -60,6 +60,33 @@ def test_bad_arguments(tmp_path):
     r = run_cli('facecvae-generate', '--smile', 1, '--out', out)          # unknown option: argparse's usage error
     assert r.returncode == 2 and 'Traceback' not in r.stderr and 'smile' in r.stderr
     assert not out.exists()
+
+def test_edit_photo(tmp_path, faces):
+    "--photo edits a photo the model never saw: photo | reconstruction | edit as a grid, or the edited face and its conditions in a folder."
+    from facecvae.generate import held_out_photos, encode_photo, condition_models_in
+    from facecvae.conditions import measure
+    photo = held_out_photos(faces, n=1)[0]; own = encode_photo(photo, refine=0)
+    size = json.loads((BUNDLED/'cvae_decoder_model.json').read_text())['size']
+    m2 = 0. if own['conditions']['mouth'] > 0.5 else 1.                   # the other way
+    r = run_cli('facecvae-generate', '--photo', photo, '--mouth', m2, '--out', tmp_path/'trio.png')
+    assert r.returncode == 0 and f'mouth {own["conditions"]["mouth"]:.2f} -> {m2:.2f}' in r.stdout, r.stdout + r.stderr
+    trio = np.asarray(Image.open(tmp_path/'trio.png'))
+    assert trio.shape == (size, 3 * size, 3) and np.array_equal(trio[:, :size], own['img'])   # the photo as the model sees it
+    photo_, rec, edit = (trio[:, i * size:(i + 1) * size] for i in range(3))
+    assert np.abs(rec.astype(int) - photo_).mean() < 40                    # the reconstruction resembles the photo
+    mouth = measure(condition_models_in(), torch.from_numpy(np.stack([rec, edit])).permute(0, 3, 1, 2).float() / 255)[:, 3]
+    assert (mouth[1] - mouth[0]) * (m2 - 0.5) > 0, mouth                  # the mouth moved the way asked
+    r = run_cli('facecvae-generate', '--photo', photo, '--gender', 'male', '--out', tmp_path/'f')
+    assert r.returncode == 0, r.stderr
+    pngs = list((tmp_path/'f').glob('*.png')); assert len(pngs) == 1 and Image.open(pngs[0]).size == (size, size)
+    row, = csv.DictReader(open(next((tmp_path/'f').glob('conditions_*.csv'))))
+    assert row['gender'] == '1.0' and abs(float(row['mouth']) - own['conditions']['mouth']) < 1e-3   # the photo's own, but the gender
+    err = lambda *a: one_error_line(run_cli('facecvae-generate', *a, '--out', tmp_path/'x.png'), 'facecvae-generate')
+    assert 'nope.jpg is not a file' in err('--photo', tmp_path/'nope.jpg', '--mouth', 1)
+    assert 'needs a condition to change' in err('--photo', photo)
+    (tmp_path/'notes.txt').write_text('not an image')
+    assert 'not a readable image' in err('--photo', tmp_path/'notes.txt', '--mouth', 1)
+    assert not (tmp_path/'x.png').exists()
 
 def test_broken_or_incompatible_model(tmp_path):
     m = tmp_path/'m'; m.mkdir()
