@@ -143,9 +143,9 @@ def edit_photo_cli(photo:str, out:str, dec, cfg:dict, model:str, conds:dict, ref
     "`facecvae-generate --photo`: write the photo edited by `conds` (an image path: photo | reconstruction | edit)."
     if not Path(photo).is_file(): raise FaceError(f'--photo {photo} is not a file; give the path of a face photo (JPEG or PNG)')
     if refine < 0: raise FaceError(f'--refine {refine} must be 0 (the encoder\'s guess) or a number of steps')
-    e = encode_photo(photo, model, refine=refine)
     asked = check_range(conds, cfg.get('cond_range'))   # only the values given: the photo's own may lie outside
     if not asked: raise FaceError('--photo needs a condition to change, e.g. --mouth 1 or --gender female')
+    e = encode_photo(photo, model, refine=refine)
     own, used = used_conditions(e['cond']), used_conditions(cond_vector(None, **{**e['conditions'], **asked}))
     trio = edit_trio(e, asked, dec)
     grid = Image.registered_extensions().get(Path(out).suffix.lower()) in Image.SAVE   # as `write_faces` decides

@@ -209,7 +209,7 @@ def load_cvae_part(path:Path,            # a .pth written by `save_cvae` (its .j
     except RuntimeError as e: raise FaceError(f'{path} does not match its config ({str(e).splitlines()[0][:120]}); restore both from one training run') from None
     return m.eval(), cfg
 
-# %% ../nbs/04_model.ipynb #60bdecc6
+# %% ../nbs/04_model.ipynb #6ab76206
 REFINE_STEPS, REFINE_LR = 50, 0.02   # the photo-editing default (measured in the prose above)
 
 def refine_latent(decoder:nn.Module, x:torch.Tensor, c:torch.Tensor, z:torch.Tensor,
