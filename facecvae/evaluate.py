@@ -19,13 +19,13 @@ from .generate import find_model, load_decoder, condition_models_in, read_photo,
 # %% auto #0
 __all__ = ['EVAL_EXTRA', 'INCEPTION_PKG', 'INCEPTION_FILE', 'INCEPTION_SHA1', 'JUDGE_SIZE', 'LIP_UP', 'LIP_DOWN', 'MOUTH_L',
            'MOUTH_R', 'EYES', 'FOREHEAD', 'CHIN', 'JUDGED', 'TARGETS', 'laplacian_var', 'median_noise', 'spearman',
-           'psnr', 'image_stats', 'sweeps', 'self_control', 'control_report', 'sample_quality', 'reconstruct',
-           'recon_quality', 'quality_report', 'MissingExtra', 'inception_path', 'sha1_file', 'load_inception',
-           'as_uint8_nhwc', 'cache_dir', 'inception_features', 'fid', 'kid', 'face_mesh', 'face_landmarks',
-           'mouth_openness', 'eye_openness', 'luminance', 'face_frame', 'hair_luminance', 'background_mask',
-           'judge_one', 'judge', 'judged_control', 'grid_energy', 'chroma', 'face_mask', 'face_chroma', 'chroma_range',
-           'colour_outliers', 'sample_sheet', 'stages', 'schedule', 'real_sets', 'control_plot', 'evaluate',
-           'report_md', 'facecvae_evaluate', 'training_terms', 'write_model_card']
+           'psnr', 'image_stats', 'sweeps', 'self_control', 'control_report', 'sample_quality', 'encode_means',
+           'reconstruct', 'recon_quality', 'quality_report', 'MissingExtra', 'inception_path', 'sha1_file',
+           'load_inception', 'as_uint8_nhwc', 'cache_dir', 'inception_features', 'fid', 'kid', 'face_mesh',
+           'face_landmarks', 'mouth_openness', 'eye_openness', 'luminance', 'face_frame', 'hair_luminance',
+           'background_mask', 'judge_one', 'judge', 'judged_control', 'grid_energy', 'chroma', 'face_mask',
+           'face_chroma', 'chroma_range', 'colour_outliers', 'sample_sheet', 'stages', 'schedule', 'real_sets',
+           'control_plot', 'evaluate', 'report_md', 'facecvae_evaluate', 'training_terms', 'write_model_card']
 
 # %% ../nbs/07_evaluate.ipynb #e7000007
 def laplacian_var(x:torch.Tensor)->float:
@@ -87,13 +87,19 @@ def sample_quality(decoder, c_pool:torch.Tensor, real:dict, n:int=512, seed:int=
     fake = image_stats(decode(decoder, decoder.sample_z(n, gen, temperature), c))
     return dict(sharpness=fake['laplacian_var'] / real['laplacian_var'], noise=fake['median_noise'] / real['median_noise'])
 
+@torch.inference_mode()
+def encode_means(encoder, real:torch.Tensor, c:torch.Tensor, bs:int=256)->torch.Tensor:
+    "The encoder's latent means of float images `real` with conditions `c`, on the encoder's device."
+    dev = next(encoder.parameters()).device   # the GPU when `evaluate` put the model there
+    return torch.cat([encoder(to_dev(real[i:i+bs], dev), to_dev(c[i:i+bs], dev))[0] for i in range(0, len(real), bs)])
+
 def reconstruct(encoder, decoder, real:torch.Tensor, c:torch.Tensor,
                 refine:int=0,       # steps that fit each latent to its photo (`refine_latent`, as photo editing does)
                 beta:float=0.05,    # the prior term's weight in that fit (the model's training KL weight)
+                mu:torch.Tensor=None, # the encoder's means of `real`, if already computed (`encode_means`)
                )->torch.Tensor:
     "Reconstructions of float images (encoder mean, refined if asked, then decoder), float on the CPU."
-    dev = next(encoder.parameters()).device   # the GPU when `evaluate` put the model there
-    with torch.inference_mode(): mu = torch.cat([encoder(to_dev(real[i:i+256], dev), to_dev(c[i:i+256], dev))[0] for i in range(0, len(real), 256)])
+    mu = encode_means(encoder, real, c) if mu is None else mu
     return decode(decoder, refine_latent(decoder, real, c, mu, refine, beta=beta), c)
 
 def recon_quality(encoder, decoder, real:torch.Tensor, c:torch.Tensor)->dict:
@@ -401,11 +407,12 @@ def evaluate(model:Path=None,          # the C-VAE folder or decoder file (defau
         gen = torch.Generator().manual_seed(seed + 1)
         S = as_uint8_nhwc(timed('samples', decode, dec, dec.sample_z(m, gen, temperature), cA))
         a = A.permute(0, 3, 1, 2).float() / 255
-        rec = timed('reconstruct', reconstruct, enc, dec, a, cA); mse = float(F.mse_loss(rec, a))
+        mu = timed('reconstruct', encode_means, enc, a, cA)   # once: the refined reconstructions start from these
+        rec = timed('reconstruct', reconstruct, enc, dec, a, cA, mu=mu); mse = float(F.mse_loss(rec, a))
         rep.update(recon_mse=mse, recon_psnr=psnr(mse)); R = as_uint8_nhwc(rec); recs = [('recon', R)]
         if refine:
             say(f'refining the latents of {m} photos ({refine} steps)')
-            rec = timed('refine', reconstruct, enc, dec, a, cA, refine, cfg.get('beta') or 0.05); mse = float(F.mse_loss(rec, a))
+            rec = timed('refine', reconstruct, enc, dec, a, cA, refine, cfg.get('beta') or 0.05, mu); mse = float(F.mse_loss(rec, a))
             rep.update(refine_steps=refine, recon_refined_mse=mse, recon_refined_psnr=psnr(mse)); recs.append(('recon_refined', as_uint8_nhwc(rec)))
         sample_sheet(S, A).save(out/'sheet.png')
         rep['grid_ratio'] = grid_energy(S) / grid_energy(A)

@@ -15,10 +15,10 @@ from .device import as_device
 
 # %% auto #0
 __all__ = ['BUNDLED', 'GEN_CONDS', 'LABELS', 'SHORT', 'find_model', 'load_decoder', 'check_conditions', 'check_range',
-           'cond_vector', 'generate', 'image_grid', 'original_test', 'used_conditions', 'write_faces', 'edit_photo_cli',
-           'facecvae_generate', 'condition_models_in', 'read_photo', 'encode_photo', 'edit_trio', 'edit_photo',
-           'held_out_photos', 'png_bytes', 'default_save_dir', 'sweep_frames', 'write_gif', 'FaceSliders', 'sweep_grid',
-           'bundle_model']
+           'cond_vector', 'generate', 'image_grid', 'original_test', 'condition_models_in', 'read_photo',
+           'encode_photo', 'edit_trio', 'edit_photo', 'held_out_photos', 'used_conditions', 'write_faces',
+           'edit_photo_cli', 'facecvae_generate', 'png_bytes', 'default_save_dir', 'sweep_frames', 'write_gif',
+           'FaceSliders', 'sweep_grid', 'bundle_model']
 
 # %% ../nbs/06_generate.ipynb #eb93d50f
 BUNDLED = Path(__file__).parent/'models' if '__file__' in globals() else Path('../facecvae/models')
@@ -119,6 +119,60 @@ def original_test(decoder, out_dir:Path, seed:int=0, temperature:float=1., n:int
     sheet = image_grid(np.stack(imgs), ncols=9, labels=labels, scale=2)
     return save_atomic(out_dir/'test_output.png', lambda t: sheet.save(t, format='PNG'))
 
+# %% ../nbs/06_generate.ipynb #27f462ef
+def condition_models_in(folder:Path=None)->tuple:
+    "The gender classifier and attribute regressors from `folder` (default: the bundled ones)."
+    from facecvae.conditions import condition_models
+    return condition_models(Path(folder) if folder else BUNDLED)
+
+def read_photo(photo,                      # a file path, or the file's bytes (an upload)
+               size:int, margin:float=DEFAULT_MARGIN,
+               name:str=None,              # what to call it in messages (default: the path)
+              )->np.ndarray:
+    "A photo as the training images were made: upright RGB, border cut, centred square, `size` pixels (uint8)."
+    try: img = load_rgb(io.BytesIO(photo) if isinstance(photo, bytes) else photo, int(size / (1 - 2 * margin)) + 1)
+    except (OSError, ValueError, SyntaxError) as e: raise FaceError(f'{name or photo} is not a readable image ({type(e).__name__}); choose a JPEG or PNG photo') from None
+    return np.array(crop_resize(img, size, margin))   # a writable copy: torch warns about read-only arrays
+
+def encode_photo(photo,                  # a face photo (path or file bytes), any size
+                 model:Path=None,        # folder (or decoder file) of the C-VAE (default: bundled)
+                 cond_models:tuple=None, # condition models (default: from the model's folder)
+                 name:str=None,          # the photo's name in messages
+                 refine:int=REFINE_STEPS,# steps that fit the latent to the photo (`refine_latent`; 0: the encoder's guess)
+                 decoder=None,           # the model's decoder, if the caller holds one (default: loaded from `model` when refining)
+                )->dict:
+    "Read a photo, measure its conditions and encode it: dict(img, cond (tensor), z, conditions (by name))."
+    enc, cfg = load_cvae_part(find_model(model, 'encoder'), 'encoder')   # on the CPU: one photo
+    img = read_photo(photo, cfg['size'], cfg.get('margin') or DEFAULT_MARGIN, name)
+    from facecvae.conditions import measure
+    x = torch.from_numpy(img).permute(2, 0, 1)[None].float() / 255
+    with torch.no_grad():   # not inference mode: the decoder loaded below must be usable by autograd for `refine_latent`
+        c = torch.from_numpy(measure(cond_models or condition_models_in(Path(find_model(model)).parent), x)[0])
+        z, _ = enc(x, c[None])
+    if refine: z = refine_latent(decoder or load_decoder(model)[0], x, c[None], z, refine, beta=cfg.get('beta') or 0.05)
+    named = {'gender': float(c[0]), **{k: float(v) for k, v in zip(COND_NAMES[2:], c[2:])}}
+    return dict(img=img, cond=c, z=z, conditions=named)
+
+def edit_trio(e:dict, changes:dict, decoder)->np.ndarray:
+    "Original | reconstruction | edited, side by side (uint8), of a photo encoded by `encode_photo`, for conditions changed by `changes`."
+    rec, edited = generate(decoder, [e['conditions'], {**e['conditions'], **changes}], z=e['z'].expand(2, -1))
+    return np.concatenate([e['img'], rec, edited], 1)
+
+def edit_photo(path:Path, changes:dict, model:Path=None, cond_models:tuple=None, refine:int=REFINE_STEPS)->np.ndarray:
+    "Original | reconstruction | edited, side by side (uint8), for conditions changed by `changes`."
+    dec = load_decoder(model)[0]
+    return edit_trio(encode_photo(path, model, cond_models, refine=refine, decoder=dec), changes, dec)
+
+# %% ../nbs/06_generate.ipynb #8907f0c2
+def held_out_photos(faces:Path,   # the data folder in the original layout (e.g. ../shared/faces)
+                    n:int=8, seed:int=0)->list:
+    "`n` photos of `faces` from the held-out split: ones the model and the condition models never trained on."
+    from facecvae.preprocess import list_images, LAYOUT
+    from facecvae.conditions import valid_idx
+    srcs = [p for folder in LAYOUT.values() for p in list_images(Path(faces)/folder)[0]]   # the cache's order
+    return [srcs[i] for i in np.sort(np.random.RandomState(seed).choice(valid_idx(len(srcs)), n, replace=False))]
+
+
 # %% ../nbs/06_generate.ipynb #0b479295
 def used_conditions(c:torch.Tensor)->dict:
     "A condition vector as the values a person sets (gender = male_prob), rounded for files."
@@ -145,7 +199,7 @@ def edit_photo_cli(photo:str, out:str, dec, cfg:dict, model:str, conds:dict, ref
     if refine < 0: raise FaceError(f'--refine {refine} must be 0 (the encoder\'s guess) or a number of steps')
     asked = check_range(conds, cfg.get('cond_range'))   # only the values given: the photo's own may lie outside
     if not asked: raise FaceError('--photo needs a condition to change, e.g. --mouth 1 or --gender female')
-    e = encode_photo(photo, model, refine=refine)
+    e = encode_photo(photo, model, refine=refine, decoder=dec)
     own, used = used_conditions(e['cond']), used_conditions(cond_vector(None, **{**e['conditions'], **asked}))
     trio = edit_trio(e, asked, dec)
     grid = Image.registered_extensions().get(Path(out).suffix.lower()) in Image.SAVE   # as `write_faces` decides
@@ -183,58 +237,6 @@ def facecvae_generate(out:str=None,                  # output: an image path (.p
         used = used_conditions(cond_vector(cfg.get('cond_defaults'), **check_range(conds, cfg.get('cond_range'))))
         res, replaced = write_faces(generate(dec, used, n, seed, temperature), out, used, seed, temperature)
         print(f'wrote {n} face{"s" if n > 1 else ""} to {res}' + (f' (replaced {replaced} file{"s" if replaced > 1 else ""} of an earlier run with the same settings)' if replaced else ''))
-
-# %% ../nbs/06_generate.ipynb #27f462ef
-def condition_models_in(folder:Path=None)->tuple:
-    "The gender classifier and attribute regressors from `folder` (default: the bundled ones)."
-    from facecvae.conditions import condition_models
-    return condition_models(Path(folder) if folder else BUNDLED)
-
-def read_photo(photo,                      # a file path, or the file's bytes (an upload)
-               size:int, margin:float=DEFAULT_MARGIN,
-               name:str=None,              # what to call it in messages (default: the path)
-              )->np.ndarray:
-    "A photo as the training images were made: upright RGB, border cut, centred square, `size` pixels (uint8)."
-    try: img = load_rgb(io.BytesIO(photo) if isinstance(photo, bytes) else photo, int(size / (1 - 2 * margin)) + 1)
-    except (OSError, ValueError, SyntaxError) as e: raise FaceError(f'{name or photo} is not a readable image ({type(e).__name__}); choose a JPEG or PNG photo') from None
-    return np.array(crop_resize(img, size, margin))   # a writable copy: torch warns about read-only arrays
-
-def encode_photo(photo,                  # a face photo (path or file bytes), any size
-                 model:Path=None,        # folder (or decoder file) of the C-VAE (default: bundled)
-                 cond_models:tuple=None, # condition models (default: from the model's folder)
-                 name:str=None,          # the photo's name in messages
-                 refine:int=REFINE_STEPS,# steps that fit the latent to the photo (`refine_latent`; 0: the encoder's guess)
-                )->dict:
-    "Read a photo, measure its conditions and encode it: dict(img, cond (tensor), z, conditions (by name))."
-    enc, cfg = load_cvae_part(find_model(model, 'encoder'), 'encoder')   # on the CPU: one photo
-    img = read_photo(photo, cfg['size'], cfg.get('margin') or DEFAULT_MARGIN, name)
-    from facecvae.conditions import measure
-    x = torch.from_numpy(img).permute(2, 0, 1)[None].float() / 255
-    with torch.no_grad():   # not inference mode: the decoder loaded below must be usable by autograd for `refine_latent`
-        c = torch.from_numpy(measure(cond_models or condition_models_in(Path(find_model(model)).parent), x)[0])
-        z, _ = enc(x, c[None])
-    if refine: dec, dcfg = load_decoder(model); z = refine_latent(dec, x, c[None], z, refine, beta=dcfg.get('beta') or 0.05)
-    named = {'gender': float(c[0]), **{k: float(v) for k, v in zip(COND_NAMES[2:], c[2:])}}
-    return dict(img=img, cond=c, z=z, conditions=named)
-
-def edit_trio(e:dict, changes:dict, decoder)->np.ndarray:
-    "Original | reconstruction | edited, side by side (uint8), of a photo encoded by `encode_photo`, for conditions changed by `changes`."
-    rec, edited = generate(decoder, [e['conditions'], {**e['conditions'], **changes}], z=e['z'].expand(2, -1))
-    return np.concatenate([e['img'], rec, edited], 1)
-
-def edit_photo(path:Path, changes:dict, model:Path=None, cond_models:tuple=None, refine:int=REFINE_STEPS)->np.ndarray:
-    "Original | reconstruction | edited, side by side (uint8), for conditions changed by `changes`."
-    return edit_trio(encode_photo(path, model, cond_models, refine=refine), changes, load_decoder(model)[0])
-
-# %% ../nbs/06_generate.ipynb #8907f0c2
-def held_out_photos(faces:Path,   # the data folder in the original layout (e.g. ../shared/faces)
-                    n:int=8, seed:int=0)->list:
-    "`n` photos of `faces` from the held-out split: ones the model and the condition models never trained on."
-    from facecvae.preprocess import list_images, LAYOUT
-    from facecvae.conditions import valid_idx
-    srcs = [p for folder in LAYOUT.values() for p in list_images(Path(faces)/folder)[0]]   # the cache's order
-    return [srcs[i] for i in np.sort(np.random.RandomState(seed).choice(valid_idx(len(srcs)), n, replace=False))]
-
 
 # %% ../nbs/06_generate.ipynb #f0f522fc
 def png_bytes(img:np.ndarray, size:int=None)->bytes:
@@ -346,7 +348,7 @@ class FaceSliders:
 
     def load_photo(self, photo, name:str=None):
         "Encode a photo (path or file bytes): its latent and measured conditions go on the sliders, the photo beside the face."
-        e = encode_photo(photo, self.model, name=name)
+        e = encode_photo(photo, self.model, name=name, decoder=self.decoder)
         self.photo = dict(e, name=name or Path(photo).name)
         self.original.value = png_bytes(e['img'], self.size); self.orig_box.layout.display = 'flex'
         self.z_fixed = e['z']; self.set_values(e['conditions'])
