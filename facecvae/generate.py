@@ -14,11 +14,11 @@ from .model import load_cvae_part, refine_latent, REFINE_STEPS
 from .device import as_device
 
 # %% auto #0
-__all__ = ['BUNDLED', 'GEN_CONDS', 'LABELS', 'SHORT', 'find_model', 'load_decoder', 'check_conditions', 'check_range',
-           'cond_vector', 'generate', 'image_grid', 'original_test', 'condition_models_in', 'read_photo',
-           'encode_photo', 'edit_trio', 'edit_photo', 'held_out_photos', 'used_conditions', 'write_faces',
-           'edit_photo_cli', 'facecvae_generate', 'png_bytes', 'default_save_dir', 'sweep_frames', 'write_gif',
-           'FaceSliders', 'sweep_grid', 'bundle_model']
+__all__ = ['BUNDLED', 'GEN_CONDS', 'LABELS', 'SHORT', 'KEEP', 'RAMP', 'find_model', 'load_decoder', 'check_conditions',
+           'check_range', 'cond_vector', 'generate', 'image_grid', 'original_test', 'condition_models_in', 'read_photo',
+           'encode_photo', 'condition_regions', 'keep_photo', 'edit_trio', 'edit_photo', 'held_out_photos',
+           'used_conditions', 'write_faces', 'edit_photo_cli', 'facecvae_generate', 'png_bytes', 'default_save_dir',
+           'sweep_frames', 'write_gif', 'FaceSliders', 'sweep_grid', 'bundle_model']
 
 # %% ../nbs/06_generate.ipynb #eb93d50f
 BUNDLED = Path(__file__).parent/'models' if '__file__' in globals() else Path('../facecvae/models')
@@ -153,15 +153,40 @@ def encode_photo(photo,                  # a face photo (path or file bytes), an
     named = {'gender': float(c[0]), **{k: float(v) for k, v in zip(COND_NAMES[2:], c[2:])}}
     return dict(img=img, cond=c, z=z, conditions=named)
 
-def edit_trio(e:dict, changes:dict, decoder)->np.ndarray:
+KEEP = 0.05   # an edit keeps the photo's own pixels where the changed conditions move the decoded face by less than this (0-1 scale)
+RAMP = 0.1    # a condition's region fades in over its first RAMP of change: no jump at the slider's first step
+
+def condition_regions(decoder, e:dict)->np.ndarray:
+    "Where each condition acts on a photo encoded by `encode_photo`: its decoded face at the condition's 0 against 1, blurred (len(GEN_CONDS) x H x W, 0-1 scale)."
+    ends = [{**e['conditions'], k: v} for k in GEN_CONDS for v in (0., 1.)]
+    imgs = torch.from_numpy(generate(decoder, ends, z=e['z'].expand(len(ends), -1))).float() / 255
+    d = (imgs[1::2] - imgs[0::2]).abs().mean(-1, keepdim=True).permute(0, 3, 1, 2)   # the change, per pixel
+    for _ in range(2): d = torch.nn.functional.avg_pool2d(d, 5, 1, 2, count_include_pad=False)   # soft edges, no seams
+    return d[:, 0].numpy()
+
+def keep_photo(e:dict, rec:np.ndarray, edited:np.ndarray, values:dict,
+               regions:np.ndarray,   # `condition_regions` of this photo
+               keep:float=KEEP, ramp:float=RAMP)->np.ndarray:
+    "The decoded edit where the conditions changed from the photo's own (`values`) move the face, the photo's own detail elsewhere (uint8)."
+    if keep <= 0: return edited
+    moved = np.clip(np.abs([values[k] - e['conditions'][k] for k in GEN_CONDS]) / ramp, 0, 1)[:, None, None] * regions   # where each change acts
+    m = np.clip(moved.max(0) / keep, 0, 1)[..., None]   # 1: the decoded edit, 0: the photo's pixels
+    out = edited.astype(np.float32) + (1 - m) * (e['img'].astype(np.float32) - rec)
+    return np.clip(out, 0, 255).round().astype(np.uint8)
+
+def edit_trio(e:dict, changes:dict, decoder,
+              keep:float=KEEP,    # keep the photo's pixels where the changes hardly act (`keep_photo`; 0: the decoded edit as it is)
+             )->np.ndarray:
     "Original | reconstruction | edited, side by side (uint8), of a photo encoded by `encode_photo`, for conditions changed by `changes`."
-    rec, edited = generate(decoder, [e['conditions'], {**e['conditions'], **changes}], z=e['z'].expand(2, -1))
+    values = {**e['conditions'], **changes}
+    rec, edited = generate(decoder, [e['conditions'], values], z=e['z'].expand(2, -1))
+    if keep > 0: edited = keep_photo(e, rec, edited, values, condition_regions(decoder, e), keep)
     return np.concatenate([e['img'], rec, edited], 1)
 
-def edit_photo(path:Path, changes:dict, model:Path=None, cond_models:tuple=None, refine:int=REFINE_STEPS)->np.ndarray:
+def edit_photo(path:Path, changes:dict, model:Path=None, cond_models:tuple=None, refine:int=REFINE_STEPS, keep:float=KEEP)->np.ndarray:
     "Original | reconstruction | edited, side by side (uint8), for conditions changed by `changes`."
     dec = load_decoder(model)[0]
-    return edit_trio(encode_photo(path, model, cond_models, refine=refine, decoder=dec), changes, dec)
+    return edit_trio(encode_photo(path, model, cond_models, refine=refine, decoder=dec), changes, dec, keep)
 
 # %% ../nbs/06_generate.ipynb #8907f0c2
 def held_out_photos(faces:Path,   # the data folder in the original layout (e.g. ../shared/faces)
@@ -193,15 +218,16 @@ def write_faces(imgs:np.ndarray, out:Path, used:dict, seed:int, temperature:floa
     write_csv(out/csv_name, ['file', 'seed', 'temperature', *GEN_CONDS], [[name, seed, temperature, *(used[k] for k in GEN_CONDS)] for name in names])
     return out, replaced
 
-def edit_photo_cli(photo:str, out:str, dec, cfg:dict, model:str, conds:dict, refine:int):
+def edit_photo_cli(photo:str, out:str, dec, cfg:dict, model:str, conds:dict, refine:int, keep:float=KEEP):
     "`facecvae-generate --photo`: write the photo edited by `conds` (an image path: photo | reconstruction | edit)."
     if not Path(photo).is_file(): raise FaceError(f'--photo {photo} is not a file; give the path of a face photo (JPEG or PNG)')
     if refine < 0: raise FaceError(f'--refine {refine} must be 0 (the encoder\'s guess) or a number of steps')
+    if not 0 <= keep <= 1: raise FaceError(f'--keep {keep} must be from 0 (the decoded edit everywhere) to 1')
     asked = check_range(conds, cfg.get('cond_range'))   # only the values given: the photo's own may lie outside
     if not asked: raise FaceError('--photo needs a condition to change, e.g. --mouth 1 or --gender female')
     e = encode_photo(photo, model, refine=refine, decoder=dec)
     own, used = used_conditions(e['cond']), used_conditions(cond_vector(None, **{**e['conditions'], **asked}))
-    trio = edit_trio(e, asked, dec)
+    trio = edit_trio(e, asked, dec, keep)
     grid = Image.registered_extensions().get(Path(out).suffix.lower()) in Image.SAVE   # as `write_faces` decides
     res, _ = write_faces(trio[None] if grid else trio[None, :, 2 * trio.shape[0]:], out, used, 0, 1.)
     changes = ', '.join(f'{k} {own[k]:.2f} -> {used[k]:.2f}' for k in asked)
@@ -223,6 +249,7 @@ def facecvae_generate(out:str=None,                  # output: an image path (.p
                       test:bool=False,               # write the original project's test grid into OUT instead
                       photo:str=None,                # edit this face photo instead: its own conditions, changed by those given
                       refine:int=REFINE_STEPS,       # with --photo: steps that fit the latent to the photo (0: the encoder's guess)
+                      keep:float=KEEP,               # with --photo: keep the photo's pixels where the edit moves the face less than this (0: the decoded edit)
                      ):
     "Generate faces with the attributes you ask for."
     with cli_errors('facecvae-generate'):
@@ -232,7 +259,7 @@ def facecvae_generate(out:str=None,                  # output: an image path (.p
         conds = check_conditions(dict(gender=gender, hair_color=hair_color, mouth=mouth, eyes=eyes,
                                       background_mean=background_mean, background_std=background_std))
         dec, cfg = load_decoder(model)
-        if photo is not None: return edit_photo_cli(photo, out, dec, cfg, model, conds, refine)
+        if photo is not None: return edit_photo_cli(photo, out, dec, cfg, model, conds, refine, keep)
         if test: print(f'wrote {original_test(dec, out, seed, temperature)} and {Path(out)/"test_outputs"}'); return
         used = used_conditions(cond_vector(cfg.get('cond_defaults'), **check_range(conds, cfg.get('cond_range'))))
         res, replaced = write_faces(generate(dec, used, n, seed, temperature), out, used, seed, temperature)
@@ -342,6 +369,7 @@ class FaceSliders:
         if self._hold: return
         t = time.perf_counter()
         self.img = generate(self.decoder, self.values(), z=self.z)[0]
+        if self.photo: self.img = keep_photo(self.photo, self.photo['rec'], self.img, self.values(), self.photo['regions'])   # the photo's detail where the edit does not reach
         self.image.value = png_bytes(self.img, self.size)
         self.frame_ms = (time.perf_counter() - t) * 1000
         self.caption.value = f'<center>generated · {self.frame_ms:.0f} ms</center>'
@@ -349,7 +377,8 @@ class FaceSliders:
     def load_photo(self, photo, name:str=None):
         "Encode a photo (path or file bytes): its latent and measured conditions go on the sliders, the photo beside the face."
         e = encode_photo(photo, self.model, name=name, decoder=self.decoder)
-        self.photo = dict(e, name=name or Path(photo).name)
+        self.photo = dict(e, name=name or Path(photo).name, regions=condition_regions(self.decoder, e),
+                          rec=generate(self.decoder, e['conditions'], z=e['z'])[0])
         self.original.value = png_bytes(e['img'], self.size); self.orig_box.layout.display = 'flex'
         self.z_fixed = e['z']; self.set_values(e['conditions'])
         self.say(f"{self.photo['name']}: its conditions are on the sliders; move them to edit it, reset to go back, new face to leave it")

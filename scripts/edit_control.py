@@ -1,11 +1,11 @@
-"Does a photo edit still edit once the photo's latent is refined? The landmark judge's readings of held-out photos decoded with one condition at 5 values, from the encoder's latent and from the refined one."
+"Does a photo edit still edit once the photo's latent is refined, and once it keeps the photo's pixels where the edit does not reach? The landmark judge's readings of held-out photos decoded with one condition at 5 values."
 import argparse, time, warnings, torch, numpy as np
 warnings.filterwarnings('ignore')
 from pathlib import Path
-from facecvae.generate import find_model
-from facecvae.model import load_cvae_part, decode, refine_latent, REFINE_STEPS
+from facecvae.generate import find_model, generate, condition_regions, keep_photo, KEEP, RAMP, GEN_CONDS
+from facecvae.model import load_cvae_part, refine_latent, REFINE_STEPS
 from facecvae.conditions import cvae_data, valid_idx
-from facecvae.evaluate import judge, spearman, JUDGED
+from facecvae.evaluate import judge, spearman, psnr, JUDGED
 from facecvae.preprocess import COND_NAMES, cond_span
 from facecvae.device import cpu_capability
 
@@ -14,6 +14,9 @@ p.add_argument('work', help='working folder with the cache and condition_data.cs
 p.add_argument('--model', help='C-VAE folder or decoder file (default: the bundled model)')
 p.add_argument('--n', type=int, default=100, help='held-out photos')
 p.add_argument('--steps', type=int, default=REFINE_STEPS, help='refinement steps')
+p.add_argument('--keep', type=float, default=KEEP, help="keep_photo's threshold for the third set of edits")
+p.add_argument('--ramp', type=float, default=RAMP, help="keep_photo's ramp")
+p.add_argument('--only_kept', action='store_true', help='measure only the edits that keep the photo')
 a = p.parse_args()
 
 dec, cfg = load_cvae_part(find_model(a.model, 'decoder'), 'decoder'); enc, _ = load_cvae_part(find_model(a.model, 'encoder'), 'encoder')
@@ -21,13 +24,20 @@ x, c, _ = cvae_data(Path(a.work), cfg['size']); val = valid_idx(len(x))[:a.n]; n
 real, cv = x[val].float() / 255, c[val]
 with torch.no_grad(): mu = enc(real, cv)[0]
 t = time.time(); zr = refine_latent(dec, real, cv, mu, a.steps, beta=cfg.get('beta') or 0.05)
-print(f'refined {n} latents ({a.steps} steps) in {time.time() - t:.0f} s on {cpu_capability()}')
-for name, z in (('encoder', mu), (f'refined ({a.steps} steps)', zr)):
-    out = []
+print(f'refined {n} latents ({a.steps} steps) in {time.time() - t:.0f} s on {cpu_capability()}', flush=True)
+photos = [dict(img=x[i].permute(1, 2, 0).numpy(), z=zr[j:j+1], conditions={'gender': float(c[i, 0]), **{k: float(v) for k, v in zip(COND_NAMES[2:], c[i, 2:])}})
+          for j, i in enumerate(val)]
+for name, z, keep in (() if a.only_kept else (('encoder', mu, 0), (f'refined ({a.steps} steps)', zr, 0))) + ((f'refined, photo kept (keep {a.keep}, ramp {a.ramp})', zr, a.keep),):
+    out, errs, t = [], [], time.time()
     for k in ('hair_color', 'mouth', 'eyes'):
-        lo, hi = cond_span(cfg.get('cond_range'), k); req = torch.linspace(lo, hi, 5)
-        cc = cv.repeat(5, 1); cc[:, COND_NAMES.index(k)] = req.repeat_interleave(n)
-        J = judge(decode(dec, z.repeat(5, 1), cc))[JUDGED[k]].reshape(5, n)
-        rho = [spearman(req.numpy(), J[:, i]) for i in range(n) if not np.isnan(J[:, i]).any()]
+        lo, hi = cond_span(cfg.get('cond_range'), k); req = np.linspace(lo, hi, 5)
+        imgs = []
+        for j, e in enumerate(photos):
+            e = {**e, 'z': z[j:j+1]}; values = [{**e['conditions'], k: float(v)} for v in req]
+            rec, *edits = generate(dec, [e['conditions'], *values], z=e['z'].expand(6, -1))
+            if keep: reg = condition_regions(dec, e); edits = [keep_photo(e, rec, ed, v, reg, keep, a.ramp) for ed, v in zip(edits, values)]
+            imgs += edits; errs += [psnr(float((((ed.astype(np.float32) - e['img']) / 255) ** 2).mean())) for ed in edits]
+        J = judge(torch.from_numpy(np.stack(imgs)).permute(0, 3, 1, 2).float() / 255)[JUDGED[k]].reshape(n, 5).T
+        rho = [spearman(req, J[:, i]) for i in range(n) if not np.isnan(J[:, i]).any()]
         out.append(f'{k} ρ per photo {np.mean(rho):.3f}, judged change {np.nanmean(J[-1] - J[0]):.3f}')
-    print(f'{name}: ' + '; '.join(out), flush=True)
+    print(f'{name}: ' + '; '.join(out) + f'; PSNR of the edits against the photo {np.mean(errs):.2f} dB ({time.time() - t:.0f} s)', flush=True)

@@ -104,5 +104,14 @@ def test_upload_puts_photo_conditions_on_sliders(lab, faces):
     page.locator('img.facecvae-photo').first.wait_for(state='visible', timeout=WAIT)
     page.wait_for_function(f"() => document.querySelector('.facecvae-msg').innerText.includes({json.dumps(photo.name)})", timeout=WAIT)
     assert {k: readout(page, k) for k in GEN_CONDS} == want
+    src0 = face(page).get_attribute('src')   # the photo itself: nothing changed yet
+    page.evaluate("""() => { const img = document.querySelector('img.facecvae-face'); window._last = null;
+        new MutationObserver(() => { window._last = performance.now() }).observe(img, {attributes: true, attributeFilter: ['src']}) }""")
+    page.locator('.facecvae-mouth .noUi-handle').first.focus()
+    key = 'ArrowRight' if float(want['mouth']) < 0.5 else 'ArrowLeft'
+    for _ in range(40): page.keyboard.press(key)   # the mouth the other way: the photo edited
+    page.wait_for_function(f"() => Math.abs(parseFloat(document.querySelector('.facecvae-mouth .widget-readout').innerText) - {float(want['mouth'])}) > 0.35", timeout=WAIT)
+    page.wait_for_function(f"() => window._last !== null && performance.now() - window._last > 1000 && {IDLE}", timeout=WAIT)   # redrawn, then settled
+    assert face(page).get_attribute('src') != src0
     app_shot(page, 'sliders_upload.png')
     page.close()

@@ -76,6 +76,8 @@ def test_edit_photo(tmp_path, faces):
     assert np.abs(rec.astype(int) - photo_).mean() < 40                    # the reconstruction resembles the photo
     mouth = measure(condition_models_in(), torch.from_numpy(np.stack([rec, edit])).permute(0, 3, 1, 2).float() / 255)[:, 3]
     assert (mouth[1] - mouth[0]) * (m2 - 0.5) > 0, mouth                  # the mouth moved the way asked
+    top = lambda a: np.abs(a[:12].astype(int) - photo_[:12]).mean()
+    assert top(edit) < 0.5 * top(rec), (top(edit), top(rec))              # far from the mouth the edit keeps the photo's pixels (--keep)
     r = run_cli('facecvae-generate', '--photo', photo, '--gender', 'male', '--out', tmp_path/'f')
     assert r.returncode == 0, r.stderr
     pngs = list((tmp_path/'f').glob('*.png')); assert len(pngs) == 1 and Image.open(pngs[0]).size == (size, size)
@@ -84,6 +86,7 @@ def test_edit_photo(tmp_path, faces):
     err = lambda *a: one_error_line(run_cli('facecvae-generate', *a, '--out', tmp_path/'x.png'), 'facecvae-generate')
     assert 'nope.jpg is not a file' in err('--photo', tmp_path/'nope.jpg', '--mouth', 1)
     assert 'needs a condition to change' in err('--photo', photo)
+    assert '--keep 2.0 must be from 0' in err('--photo', photo, '--mouth', 1, '--keep', 2)
     (tmp_path/'notes.txt').write_text('not an image')
     assert 'not a readable image' in err('--photo', tmp_path/'notes.txt', '--mouth', 1)
     assert not (tmp_path/'x.png').exists()
