@@ -412,9 +412,11 @@ class FaceSliders:
         self._hold = True
         try: self.seed.value, self.temp.value = int(st.get('seed', 0)), float(st.get('temperature', self.temp.value))
         finally: self._hold = False
-        self.photo, self.orig_box.layout.display = None, 'none'
-        self.z_fixed = torch.tensor(st['latent'], dtype=torch.float32)[None]
-        self.set_values(st['conditions']); self.say(f'loaded {name}')
+        z = torch.tensor(st['latent'], dtype=torch.float32)[None]
+        same = self.photo is not None and st.get('photo') == self.photo['name'] and torch.equal(z, self.photo['z'].float().cpu())
+        if not same: self.photo, self.orig_box.layout.display = None, 'none'   # an edit of the photo shown keeps its pixels; else the decoded face
+        self.z_fixed = z; self.set_values(st['conditions'])
+        self.say(f'loaded {name}' + (f'; it edits the photo {st["photo"]}: upload that photo first to see its own pixels again' if st.get('photo') and not same else ''))
     def animate(self, name:str='mouth', path:Path=None, steps:int=24, size:int=None)->Path:
         "Write a looping GIF of this face with condition `name` swept 0 → 1 and back; returns its path."
         check_conditions({name: 0})
