@@ -277,9 +277,12 @@ def default_save_dir()->Path:
 
 def sweep_frames(decoder, name:str, z:torch.Tensor, conditions:dict, steps:int=24,
                  span:tuple=(0., 1.),   # the values swept, low to high (e.g. a slider's range)
+                 finish=None,           # applied to each frame with its conditions, e.g. keeping a photo's pixels (`keep_photo`)
                 )->np.ndarray:
     "Frames of one face (latent `z`) with condition `name` swept low → high and back: a loop for a GIF."
-    up = generate(decoder, [{**conditions, name: float(v)} for v in np.linspace(*span, steps)], z=z.expand(steps, -1))   # one batch
+    conds = [{**conditions, name: float(v)} for v in np.linspace(*span, steps)]
+    up = generate(decoder, conds, z=z.expand(steps, -1))   # one batch
+    if finish: up = np.stack([finish(f, c) for f, c in zip(up, conds)])
     return np.concatenate([up, up[-2:0:-1]])
 
 def write_gif(frames:np.ndarray, path:Path, size:int=256, ms:int=80)->Path:
@@ -420,7 +423,8 @@ class FaceSliders:
     def animate(self, name:str='mouth', path:Path=None, steps:int=24, size:int=None)->Path:
         "Write a looping GIF of this face with condition `name` swept 0 → 1 and back; returns its path."
         check_conditions({name: 0})
-        frames = sweep_frames(self.decoder, name, self.z, self.values(), steps, self.ranges[name])
+        keep = (lambda f, c: keep_photo(self.photo, self.photo['rec'], f, c, self.photo['regions'])) if self.photo else None   # as the app shows it
+        frames = sweep_frames(self.decoder, name, self.z, self.values(), steps, self.ranges[name], keep)
         tag = hashlib.md5(json.dumps([self.state(), name, steps]).encode()).hexdigest()[:8]
         path = Path(path) if path else Path(self.folder.value).expanduser()/f'sweep_{name}_{tag}.gif'
         path.parent.mkdir(parents=True, exist_ok=True)
