@@ -18,7 +18,6 @@ from .device import use_precision
 from .gender import (GENDER_MODEL, GENDER_CLASSES, images_tensor, array_dls, conv_net, Autocast, fit,
                              save_model, load_config, load_weights, predict_array)
 from fastai.learner import Learner
-from fastai.vision.augment import Flip   # after the package, which quiets a deprecation warning fastai's import says
 
 # %% auto #0
 __all__ = ['EYE_BOX', 'attr_model', 'label_file', 'fmt_value', 'check_value', 'read_labels', 'write_labels', 'attribute_data',
@@ -179,6 +178,7 @@ def train_attributes(work:Path, label_dir:Path, size:int=DEFAULT_SIZE,
     if eye_crop: nets.append(eye_net(p=p))
     cols = [*plain, *(['eyes'] if eye_crop else [])]
     model = nets[0] if len(nets) == 1 else Columns(nets, [cols.index(a) for a in ATTRS])
+    from fastai.vision.augment import Flip   # imported here, as in `train_gender`
     learn = Learner(array_dls(x, (y,), trn, val, bs, [Flip()]), model, loss_func=nn.MSELoss(), cbs=Autocast(precision), wd=wd)
     ck = Path(work)/'regression_checkpoint.pth' if save else None
     t0 = time.time(); fit(learn, epochs, lr, ck, dict(size=size, epochs=epochs, lr=lr, bs=bs, wd=wd, p=p, shared=shared,

@@ -15,10 +15,10 @@ from .device import as_device
 
 # %% auto #0
 __all__ = ['BUNDLED', 'GEN_CONDS', 'LABELS', 'SHORT', 'KEEP', 'RAMP', 'find_model', 'load_decoder', 'check_conditions',
-           'check_range', 'cond_vector', 'generate', 'image_grid', 'original_test', 'condition_models_in', 'read_photo',
-           'encode_photo', 'condition_regions', 'keep_photo', 'edit_trio', 'edit_photo', 'held_out_photos',
-           'used_conditions', 'write_faces', 'edit_photo_cli', 'facecvae_generate', 'png_bytes', 'default_save_dir',
-           'sweep_frames', 'write_gif', 'FaceSliders', 'sweep_grid', 'bundle_model']
+           'check_range', 'cond_vector', 'used_conditions', 'generate', 'image_grid', 'original_test',
+           'condition_models_in', 'read_photo', 'encode_photo', 'condition_regions', 'keep_photo', 'edit_trio',
+           'edit_photo', 'held_out_photos', 'write_faces', 'edit_photo_cli', 'facecvae_generate', 'png_bytes',
+           'default_save_dir', 'sweep_frames', 'write_gif', 'FaceSliders', 'sweep_grid', 'bundle_model']
 
 # %% ../nbs/06_generate.ipynb #eb93d50f
 BUNDLED = Path(__file__).parent/'models' if '__file__' in globals() else Path('../facecvae/models')
@@ -73,6 +73,13 @@ def cond_vector(defaults:dict=None, **conds)->torch.Tensor:
     if 'gender' in conds: g = conds.pop('gender'); c.update(male_prob=g, female_prob=1 - g)
     c.update(conds)
     return torch.tensor([c[k] for k in COND_NAMES], dtype=torch.float32)
+
+def used_conditions(c:torch.Tensor,        # a condition vector (`cond_vector`'s order)
+                    digits:int=4,          # rounded for files; None: as they are
+                   )->dict:
+    "A condition vector as the values a person sets (gender = male_prob): `cond_vector` the other way."
+    r = (lambda v: round(float(v), digits)) if digits is not None else float
+    return {'gender': r(c[0]), **{k: r(v) for k, v in zip(COND_NAMES[2:], c[2:])}}
 
 # %% ../nbs/06_generate.ipynb #8f75049b
 @torch.inference_mode()
@@ -150,8 +157,7 @@ def encode_photo(photo,                  # a face photo (path or file bytes), an
         c = torch.from_numpy(measure(cond_models or condition_models_in(Path(find_model(model)).parent), x)[0])
         z, _ = enc(x, c[None])
     if refine: z = refine_latent(decoder or load_decoder(model)[0], x, c[None], z, refine, beta=cfg.get('beta') or 0.05)
-    named = {'gender': float(c[0]), **{k: float(v) for k, v in zip(COND_NAMES[2:], c[2:])}}
-    return dict(img=img, cond=c, z=z, conditions=named)
+    return dict(img=img, cond=c, z=z, conditions=used_conditions(c, None))
 
 KEEP = 0.05   # an edit keeps the photo's own pixels where the changed conditions move the decoded face by less than this (0-1 scale)
 RAMP = 0.1    # a condition's region fades in over its first RAMP of change: no jump at the slider's first step
@@ -199,10 +205,6 @@ def held_out_photos(faces:Path,   # the data folder in the original layout (e.g.
 
 
 # %% ../nbs/06_generate.ipynb #0b479295
-def used_conditions(c:torch.Tensor)->dict:
-    "A condition vector as the values a person sets (gender = male_prob), rounded for files."
-    return {'gender': round(float(c[0]), 4), **{k: round(float(v), 4) for k, v in zip(COND_NAMES[2:], c[2:])}}
-
 def write_faces(imgs:np.ndarray, out:Path, used:dict, seed:int, temperature:float)->tuple:
     "Save faces: an image path gets a grid, anything else is a folder of PNGs plus a CSV of `used`; returns (path, files replaced)."
     out = Path(out)

@@ -2,12 +2,12 @@
 import argparse, time, warnings, torch, numpy as np
 warnings.filterwarnings('ignore')
 from pathlib import Path
-from facecvae.generate import find_model, generate, condition_regions, keep_photo, KEEP, RAMP, GEN_CONDS
-from facecvae.model import load_cvae_part, refine_latent, REFINE_STEPS
+from facecvae.generate import generate, condition_regions, keep_photo, KEEP, RAMP
+from facecvae.model import REFINE_STEPS
 from facecvae.conditions import cvae_data, valid_idx
 from facecvae.evaluate import judge, spearman, psnr, JUDGED
-from facecvae.preprocess import COND_NAMES, cond_span
-from facecvae.device import cpu_capability
+from facecvae.preprocess import cond_span
+from edit_setup import load_model, encode_photos
 
 p = argparse.ArgumentParser(description=__doc__)
 p.add_argument('work', help='working folder with the cache and condition_data.csv (its held-out split is used)')
@@ -19,14 +19,9 @@ p.add_argument('--ramp', type=float, default=RAMP, help="keep_photo's ramp")
 p.add_argument('--only_kept', action='store_true', help='measure only the edits that keep the photo')
 a = p.parse_args()
 
-dec, cfg = load_cvae_part(find_model(a.model, 'decoder'), 'decoder'); enc, _ = load_cvae_part(find_model(a.model, 'encoder'), 'encoder')
+enc, dec, cfg = load_model(a.model)
 x, c, _ = cvae_data(Path(a.work), cfg['size']); val = valid_idx(len(x))[:a.n]; n = len(val)
-real, cv = x[val].float() / 255, c[val]
-with torch.no_grad(): mu = enc(real, cv)[0]
-t = time.time(); zr = refine_latent(dec, real, cv, mu, a.steps, beta=cfg.get('beta') or 0.05)
-print(f'refined {n} latents ({a.steps} steps) in {time.time() - t:.0f} s on {cpu_capability()}', flush=True)
-photos = [dict(img=x[i].permute(1, 2, 0).numpy(), z=zr[j:j+1], conditions={'gender': float(c[i, 0]), **{k: float(v) for k, v in zip(COND_NAMES[2:], c[i, 2:])}})
-          for j, i in enumerate(val)]
+mu, zr, photos = encode_photos(enc, dec, cfg, x[val].permute(0, 2, 3, 1), c[val], a.steps)
 for name, z, keep in (() if a.only_kept else (('encoder', mu, 0), (f'refined ({a.steps} steps)', zr, 0))) + ((f'refined, photo kept (keep {a.keep}, ramp {a.ramp})', zr, a.keep),):
     out, errs, t = [], [], time.time()
     for k in ('hair_color', 'mouth', 'eyes'):

@@ -1,12 +1,11 @@
 "How good do photo edits look? FID/KID of mouth edits of the held-out photos (the mouth turned the other way), decoded and keeping the photo's pixels, against the photos themselves and against other real photos."
-import argparse, time, warnings, torch, numpy as np
+import argparse, time, warnings, numpy as np
 warnings.filterwarnings('ignore')
 from pathlib import Path
-from facecvae.generate import find_model, generate, condition_regions, keep_photo, KEEP
-from facecvae.model import load_cvae_part, refine_latent, REFINE_STEPS
+from facecvae.generate import generate, condition_regions, keep_photo, KEEP
+from facecvae.model import REFINE_STEPS
 from facecvae.evaluate import real_sets, inception_features, fid, kid, psnr
-from facecvae.preprocess import COND_NAMES
-from facecvae.device import cpu_capability
+from edit_setup import load_model, encode_photos
 
 p = argparse.ArgumentParser(description=__doc__)
 p.add_argument('work', help='working folder with the cache and condition_data.csv (its held-out split is used, as facecvae-evaluate does)')
@@ -14,15 +13,11 @@ p.add_argument('--model', help='C-VAE folder or decoder file (default: the bundl
 p.add_argument('--n', type=int, default=2000, help='at most this many held-out photos (facecvae-evaluate takes the same ones)')
 a = p.parse_args()
 
-dec, cfg = load_cvae_part(find_model(a.model, 'decoder'), 'decoder'); enc, _ = load_cvae_part(find_model(a.model, 'encoder'), 'encoder')
-A, cA, B, what = real_sets(cfg, Path(a.work), None, a.n); n = len(A); x = A.permute(0, 3, 1, 2).float() / 255
-t = time.time()
-with torch.no_grad(): mu = torch.cat([enc(x[i:i+256], cA[i:i+256])[0] for i in range(0, n, 256)])
-z = refine_latent(dec, x, cA, mu, REFINE_STEPS, beta=cfg.get('beta') or 0.05)
-print(f'{what}: latents refined in {time.time() - t:.0f} s on {cpu_capability()}', flush=True)
+enc, dec, cfg = load_model(a.model)
+A, cA, B, what = real_sets(cfg, Path(a.work), None, a.n); n = len(A); print(what, flush=True)
+_, _, photos = encode_photos(enc, dec, cfg, A, cA, REFINE_STEPS)
 t, decoded, kept = time.time(), [], []
-for j in range(n):
-    e = dict(img=A[j].numpy(), z=z[j:j+1], conditions={'gender': float(cA[j, 0]), **{k: float(v) for k, v in zip(COND_NAMES[2:], cA[j, 2:])}})
+for e in photos:
     m2 = 0.05 if e['conditions']['mouth'] > 0.5 else 0.95; values = {**e['conditions'], 'mouth': m2}
     rec, ed = generate(dec, [e['conditions'], values], z=e['z'].expand(2, -1))
     decoded.append(ed); kept.append(keep_photo(e, rec, ed, values, condition_regions(dec, e)))
