@@ -265,7 +265,7 @@ def train_gender(work:Path,             # working folder with the preprocessed c
     x, y, _ = gender_data(work, size)
     if limit: keep = np.random.RandomState(seed).permutation(len(x))[:limit]; x, y = x[keep], y[keep]
     trn, val = split_idx(len(x), valid_pct, seed)
-    from fastai.vision.augment import aug_transforms   # imported here: 2.6 s of torchvision that reading conditions does not need
+    from fastai.vision.augment import aug_transforms   # imported here: it loads torchvision, which reading conditions does not need
     tfms = aug_transforms(size=None, max_rotate=10, max_zoom=1.1, max_lighting=0.2, max_warp=0, p_lighting=0.5)
     torch.manual_seed(seed)
     learn = Learner(array_dls(x, (y,), trn, val, bs, tfms), conv_net(2), loss_func=nn.CrossEntropyLoss(),

@@ -3,7 +3,7 @@ import time, torch
 from facecvae.generate import find_model, used_conditions
 from facecvae.model import load_cvae_part, refine_latent
 from facecvae.evaluate import encode_means
-from facecvae.device import cpu_capability
+from facecvae.device import precision_note
 
 def load_model(model=None)->tuple:
     "Encoder, decoder and config of the C-VAE in `model` (default: the bundled one)."
@@ -15,5 +15,5 @@ def encode_photos(enc, dec, cfg:dict, imgs:torch.Tensor, c:torch.Tensor, steps:i
     x, t = imgs.permute(0, 3, 1, 2).float() / 255, time.time()
     with torch.no_grad(): mu = encode_means(enc, x, c)
     z = refine_latent(dec, x, c, mu, steps, beta=cfg.get('beta') or 0.05)
-    print(f'refined {len(x)} latents ({steps} steps) in {time.time() - t:.0f} s on {cpu_capability()}', flush=True)
+    print(f'refined {len(x)} latents ({steps} steps) in {time.time() - t:.0f} s, {precision_note("cpu")}', flush=True)
     return mu, z, [dict(img=imgs[j].numpy(), cond=c[j], z=z[j:j+1], conditions=used_conditions(c[j], None)) for j in range(len(x))]
