@@ -1,18 +1,14 @@
 "Does a photo edit still edit once the photo's latent is refined, and once it keeps the photo's pixels where the edit does not reach? The landmark judge's readings of held-out photos decoded with one condition at 5 values."
-import argparse, time, warnings, torch, numpy as np
-warnings.filterwarnings('ignore')
+import time, torch, numpy as np
 from pathlib import Path
+from edit_setup import arguments, load_model, encode_photos
 from facecvae.generate import generate, condition_regions, keep_photo, KEEP, RAMP
 from facecvae.model import REFINE_STEPS
 from facecvae.conditions import cvae_data, valid_idx
 from facecvae.evaluate import judge, spearman, psnr, JUDGED
 from facecvae.preprocess import cond_span
-from edit_setup import load_model, encode_photos
 
-p = argparse.ArgumentParser(description=__doc__)
-p.add_argument('work', help='working folder with the cache and condition_data.csv (its held-out split is used)')
-p.add_argument('--model', help='C-VAE folder or decoder file (default: the bundled model)')
-p.add_argument('--n', type=int, default=100, help='held-out photos')
+p = arguments(__doc__, 100, 'held-out photos (the first of the split)')
 p.add_argument('--steps', type=int, default=REFINE_STEPS, help='refinement steps')
 p.add_argument('--keep', type=float, default=KEEP, help="keep_photo's threshold for the third set of edits")
 p.add_argument('--ramp', type=float, default=RAMP, help="keep_photo's ramp")

@@ -1,17 +1,12 @@
 "How good do photo edits look? FID/KID of mouth edits of the held-out photos (the mouth turned the other way), decoded and keeping the photo's pixels, against the photos themselves and against other real photos."
-import argparse, time, warnings, numpy as np
-warnings.filterwarnings('ignore')
+import time, numpy as np
 from pathlib import Path
+from edit_setup import arguments, load_model, encode_photos
 from facecvae.generate import generate, condition_regions, keep_photo, KEEP
 from facecvae.model import REFINE_STEPS
 from facecvae.evaluate import real_sets, inception_features, fid, kid, psnr
-from edit_setup import load_model, encode_photos
 
-p = argparse.ArgumentParser(description=__doc__)
-p.add_argument('work', help='working folder with the cache and condition_data.csv (its held-out split is used, as facecvae-evaluate does)')
-p.add_argument('--model', help='C-VAE folder or decoder file (default: the bundled model)')
-p.add_argument('--n', type=int, default=2000, help='at most this many held-out photos (facecvae-evaluate takes the same ones)')
-a = p.parse_args()
+a = arguments(__doc__, 2000, 'at most this many held-out photos (facecvae-evaluate takes the same ones)').parse_args()
 
 enc, dec, cfg = load_model(a.model)
 A, cA, B, what = real_sets(cfg, Path(a.work), None, a.n); n = len(A); print(what, flush=True)

@@ -1,9 +1,18 @@
 "What scripts/edit_control.py and scripts/edit_fid.py share: the model, and held-out photos encoded as `encode_photo` encodes one."
-import time, torch
+import argparse, time, warnings, torch
+warnings.filterwarnings('ignore')   # import chatter of fastai and mediapipe: these scripts print numbers
 from facecvae.generate import find_model, used_conditions
 from facecvae.model import load_cvae_part, refine_latent
 from facecvae.evaluate import encode_means
 from facecvae.device import precision_note
+
+def arguments(doc:str, n:int, n_help:str)->argparse.ArgumentParser:
+    "The arguments every edit script takes: the working folder, --model and --n."
+    p = argparse.ArgumentParser(description=doc)
+    p.add_argument('work', help='working folder with the cache and condition_data.csv (photos of its held-out split are used)')
+    p.add_argument('--model', help='C-VAE folder or decoder file (default: the bundled model)')
+    p.add_argument('--n', type=int, default=n, help=n_help)
+    return p
 
 def load_model(model=None)->tuple:
     "Encoder, decoder and config of the C-VAE in `model` (default: the bundled one)."
