@@ -25,7 +25,7 @@ from .device import as_device, compute_precision, autocast_for, precision_note, 
 
 # %% auto #0
 __all__ = ['GENDER_MODEL', 'GENDER_CSV', 'GENDER_CLASSES', 'Tensors', 'ArrayDL', 'images_tensor', 'CachedImages', 'array_dls',
-           'conv_net', 'Autocast', 'interactive', 'log_line', 'fit_from', 'rng_state', 'set_rng_state',
+           'conv_net', 'Autocast', 'interactive', 'log_line', 'time_left', 'fit_from', 'rng_state', 'set_rng_state',
            'EpochCheckpoint', 'resume_state', 'fit', 'save_model', 'load_config', 'load_weights', 'predict_array',
            'split_idx', 'gender_data', 'accuracy', 'save_gender_model', 'train_gender', 'load_gender_model',
            'write_csv', 'predict_gender_all', 'facecvae_gender', 'show_gender_errors']
@@ -132,12 +132,21 @@ def log_line(learn:Learner, log:list)->str:
     "One epoch of the recorder's log as 'epoch 3 train_loss 0.1234 ...'."
     return ' '.join(f'{n} {v:.4f}' if isinstance(v, float) else f'{n} {v}' for n, v in zip(learn.recorder.metric_names, log))
 
+def time_left(done:int, left:int, secs:float)->str:
+    "' · 3 epochs left, about 12 min at this pace' after `done` epochs that took `secs` in all ('' when none is left)."
+    if not left: return ''
+    s = left * secs / max(done, 1)
+    return f' · {left} epoch{"s" * (left > 1)} left, about ' + (f'{s / 60:.0f} min' if s >= 90 else f'{s:.0f} s') + ' at this pace'
+
 def fit_from(learn:Learner, epochs:int, lr:float, start:int=0, cbs:list=None):
-    "`fit_one_cycle` from epoch `start`; a plain line per epoch when nobody watches; the recorder keeps only the epochs run."
+    "`fit_one_cycle` from epoch `start`; a plain line per epoch (with the time left) when nobody watches; the recorder keeps only the epochs run."
     if interactive(): learn.fit_one_cycle(epochs, lr, start_epoch=start, cbs=cbs)
     else:
-        with learn.no_bar():   # fastai still ends each skipped epoch (and logs stale values): print only the real ones
-            learn.logger = lambda log: print(log_line(learn, log), flush=True) if learn.epoch >= start else None
+        t0 = time.time()
+        def log(vals):   # fastai still ends each skipped epoch (and logs stale values): print only the real ones
+            if learn.epoch >= start: print(log_line(learn, vals) + time_left(learn.epoch + 1 - start, epochs - learn.epoch - 1, time.time() - t0), flush=True)
+        with learn.no_bar():
+            learn.logger = log
             learn.fit_one_cycle(epochs, lr, start_epoch=start, cbs=cbs)
     learn.recorder.values = learn.recorder.values[start:]
 
