@@ -132,19 +132,21 @@ def log_line(learn:Learner, log:list)->str:
     "One epoch of the recorder's log as 'epoch 3 train_loss 0.1234 ...'."
     return ' '.join(f'{n} {v:.4f}' if isinstance(v, float) else f'{n} {v}' for n, v in zip(learn.recorder.metric_names, log))
 
-def time_left(done:int, left:int, secs:float)->str:
-    "' · 3 epochs left, about 12 min at this pace' after `done` epochs that took `secs` in all ('' when none is left)."
+def time_left(left:int, secs:float)->str:
+    "' · 3 epochs left, about 15 min at this pace' when the last epoch took `secs` ('' when none is left)."
     if not left: return ''
-    s = left * secs / max(done, 1)
+    s = left * secs
     return f' · {left} epoch{"s" * (left > 1)} left, about ' + (f'{s / 60:.0f} min' if s >= 90 else f'{s:.0f} s') + ' at this pace'
 
 def fit_from(learn:Learner, epochs:int, lr:float, start:int=0, cbs:list=None):
     "`fit_one_cycle` from epoch `start`; a plain line per epoch (with the time left) when nobody watches; the recorder keeps only the epochs run."
     if interactive(): learn.fit_one_cycle(epochs, lr, start_epoch=start, cbs=cbs)
     else:
-        t0 = time.time()
+        t0 = [time.time()]
         def log(vals):   # fastai still ends each skipped epoch (and logs stale values): print only the real ones
-            if learn.epoch >= start: print(log_line(learn, vals) + time_left(learn.epoch + 1 - start, epochs - learn.epoch - 1, time.time() - t0), flush=True)
+            if learn.epoch < start: return
+            t, t0[0] = time.time() - t0[0], time.time()   # this epoch's seconds: a later stage may be slower, so not the mean
+            print(log_line(learn, vals) + time_left(epochs - learn.epoch - 1, t), flush=True)
         with learn.no_bar():
             learn.logger = log
             learn.fit_one_cycle(epochs, lr, start_epoch=start, cbs=cbs)
