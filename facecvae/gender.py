@@ -142,11 +142,12 @@ def fit_from(learn:Learner, epochs:int, lr:float, start:int=0, cbs:list=None):
     "`fit_one_cycle` from epoch `start`; a plain line per epoch (with the time left) when nobody watches; the recorder keeps only the epochs run."
     if interactive(): learn.fit_one_cycle(epochs, lr, start_epoch=start, cbs=cbs)
     else:
-        t0 = [time.time()]
+        t0 = time.time()
         def log(vals):   # fastai still ends each skipped epoch (and logs stale values): print only the real ones
+            nonlocal t0
             if learn.epoch < start: return
-            t, t0[0] = time.time() - t0[0], time.time()   # this epoch's seconds: a later stage may be slower, so not the mean
-            print(log_line(learn, vals) + time_left(epochs - learn.epoch - 1, t), flush=True)
+            now = time.time()   # the estimate uses this epoch's seconds, not the mean: a later stage may be slower
+            print(log_line(learn, vals) + time_left(epochs - learn.epoch - 1, now - t0), flush=True); t0 = now
         with learn.no_bar():
             learn.logger = log
             learn.fit_one_cycle(epochs, lr, start_epoch=start, cbs=cbs)
