@@ -29,13 +29,13 @@ from torch.nn.parallel import DistributedDataParallel
 
 # %% auto #0
 __all__ = ['CHECKPOINT', 'LOG', 'SAMPLES', 'RECIPES', 'DEFAULT_RECIPE', 'CVAEDL', 'cond_label', 'cvae_dls', 'make_tiny_work',
-           'kl_div', 'grad_loss', 'fft_loss', 'BlurDown', 'PatchDisc', 'fm_loss', 'CVAELoss', 'LossTerm', 'comm_device',
-           'unwrap', 'launched', 'cpu_asked', 'init_distrib', 'end_distrib', 'same_everywhere', 'mean_grads',
-           'KLWarmup', 'SharpnessFrom', 'SharpnessSwitch', 'DiscStep', 'NanGuard', 'judge_view', 'CondConsistency',
-           'SampleAdv', 'LatentAdv', 'Perceptual', 'WeightAverage', 'default_conditions', 'sample_grid_conditions',
-           'sample_grid', 'gather_objects', 'Checkpoint', 'trim_log', 'recipe_settings', 'check_disc_settings',
-           'cvae_learner', 'cond_range', 'reference_info', 'train_cvae', 'accelerate_cpu_processes', 'start_processes',
-           'facecvae_train']
+           'kl_div', 'grad_loss', 'fft_loss', 'BlurDown', 'PatchDisc', 'frozen', 'fm_loss', 'CVAELoss', 'LossTerm',
+           'comm_device', 'unwrap', 'launched', 'cpu_asked', 'init_distrib', 'end_distrib', 'same_everywhere',
+           'mean_grads', 'KLWarmup', 'SharpnessFrom', 'SharpnessSwitch', 'DiscStep', 'NanGuard', 'judge_view',
+           'CondConsistency', 'SampleAdv', 'LatentAdv', 'Perceptual', 'WeightAverage', 'default_conditions',
+           'sample_grid_conditions', 'sample_grid', 'gather_objects', 'Checkpoint', 'trim_log', 'recipe_settings',
+           'check_disc_settings', 'cvae_learner', 'cond_range', 'reference_info', 'train_cvae',
+           'accelerate_cpu_processes', 'start_processes', 'facecvae_train']
 
 # %% ../nbs/05_train.ipynb #b1b68174
 class CVAEDL(ArrayDL):
@@ -117,8 +117,12 @@ def fft_loss(r, x, alpha:float=1.):
     return (w * d2).mean()
 
 class BlurDown(nn.Module):
-    "Halve the resolution without aliasing: a [1, 2, 1] binomial blur (two 2x2 box filters), then every other pixel."
-    def forward(self, x): return F.avg_pool2d(F.avg_pool2d(F.pad(x, (1, 1, 1, 1), mode='reflect'), 2, 1), 2)
+    "Halve the resolution without aliasing: a [1, 2, 1] binomial blur, then every other pixel (one depthwise conv with stride 2)."
+    def __init__(self):
+        super().__init__(); k = torch.tensor([1., 2., 1.])
+        self.register_buffer('k', (k[:, None] * k / 16)[None, None], persistent=False)   # not in the state_dict: a constant
+    def forward(self, x):
+        return F.conv2d(F.pad(x, (1, 1, 1, 1), mode='reflect'), self.k.to(x).expand(x.shape[1], 1, 3, 3), stride=2, groups=x.shape[1])
 
 class PatchDisc(nn.Module):
     "A small patch discriminator: a real/fake score for each patch of the image."
@@ -139,9 +143,19 @@ class PatchDisc(nn.Module):
             if isinstance(layer, self.stage_end): out.append(h)
         return out
 
+@contextlib.contextmanager
+def frozen(m:nn.Module|None):
+    "Within, `m`'s weights take no gradient: a loss through `m` trains what feeds it, and its backward skips their gradients."
+    ps = list(m.parameters()) if m is not None else []; old = [p.requires_grad for p in ps]
+    for p in ps: p.requires_grad_(False)
+    try: yield m
+    finally:
+        for p, r in zip(ps, old): p.requires_grad_(r)
+
 def fm_loss(disc:nn.Module, r, x, adv:float=0.01):
     "Feature matching: L1 between the discriminator's activations on `r` and on the target `x`, plus `adv` times the hinge generator loss."
-    fr, fx = disc.features(r), [f.detach() for f in disc.features(x)]
+    with torch.no_grad(): fx = disc.features(x)
+    fr = disc.features(r)
     return sum(F.l1_loss(a, b) for a, b in zip(fr, fx)) / len(fr) - adv * disc.net[-1](fr[-1]).float().mean()
 
 # %% ../nbs/05_train.ipynb #2a650fb5
@@ -160,10 +174,11 @@ class CVAELoss:
         loss = mse + self.beta * self.beta_scale * kl / target[0].numel()
         s = torch.zeros((), device=target.device)
         if self.sharp and self.sharp_on:
-            if self.sharp == 'grad': s = grad_loss(recon, target)
-            elif self.sharp == 'fft': s = fft_loss(recon, target)
-            elif self.sharp == 'gan': s = -self.disc(recon).float().mean()    # in the learner's precision (`Autocast`)
-            elif self.sharp == 'fm': s = fm_loss(self.disc, recon, target).float()
+            with frozen(self.disc):   # `DiscStep` trains the discriminator; here it only judges
+                if self.sharp == 'grad': s = grad_loss(recon, target)
+                elif self.sharp == 'fft': s = fft_loss(recon, target)
+                elif self.sharp == 'gan': s = -self.disc(recon).float().mean()    # in the learner's precision (`Autocast`)
+                elif self.sharp == 'fm': s = fm_loss(self.disc, recon, target).float()
             loss = loss + self.sharp_w * s
         self.last = dict(mse=mse.detach(), kl=kl.detach(), sharp=s.detach())
         return loss
@@ -324,7 +339,8 @@ class SampleAdv(Callback):
     def after_loss(self):
         if not self.loss_func.sharp_on: self.loss_func.last['adv'] = torch.zeros((), device=self.xb[0].device); return
         x, c = self.xb; k = max(1, int(len(x) * self.frac)); dec = unwrap(self.model).decoder
-        img = dec(dec.sample_z(k).to(x.device), c[:k]); term = -self.loss_func.disc(img).float().mean()   # in the learner's precision
+        img = dec(dec.sample_z(k).to(x.device), c[:k])
+        with frozen(self.loss_func.disc): term = -self.loss_func.disc(img).float().mean()   # in the learner's precision
         self.loss_func.last['adv'] = term.detach()
         if self.training: self.learn.loss_grad = self.loss_grad + self.w * term; self.learn.sample_fakes = img.detach()
 
