@@ -23,9 +23,10 @@ __all__ = ['EVAL_EXTRA', 'INCEPTION_PKG', 'INCEPTION_FILE', 'INCEPTION_SHA1', 'J
            'reconstruct', 'recon_quality', 'quality_report', 'MissingExtra', 'inception_path', 'sha1_file',
            'load_inception', 'as_uint8_nhwc', 'cache_dir', 'inception_features', 'fid', 'kid', 'face_mesh',
            'face_landmarks', 'mouth_openness', 'eye_openness', 'luminance', 'face_frame', 'hair_luminance',
-           'background_mask', 'judge_one', 'judge', 'judged_control', 'grid_energy', 'chroma', 'face_mask',
-           'face_chroma', 'chroma_range', 'colour_outliers', 'sample_sheet', 'stages', 'schedule', 'real_sets',
-           'control_plot', 'evaluate', 'report_md', 'facecvae_evaluate', 'training_terms', 'write_model_card']
+           'background_mask', 'judge_one', 'judge', 'judged_control', 'judge_limits', 'grid_energy', 'chroma',
+           'face_mask', 'face_chroma', 'chroma_range', 'colour_outliers', 'sample_sheet', 'stages', 'schedule',
+           'real_sets', 'control_plot', 'evaluate', 'report_md', 'facecvae_evaluate', 'training_terms',
+           'write_model_card']
 
 # %% ../nbs/07_evaluate.ipynb #e7000007
 def laplacian_var(x:torch.Tensor)->float:
@@ -275,6 +276,20 @@ def judged_control(sw:dict, pairs:dict=None)->dict:
     out['face_found'] = float(np.concatenate(found).mean())
     return out
 
+# %% ../nbs/07_evaluate.ipynb #51737b59
+def judge_limits(c,               # the photos' conditions, N x len(COND_NAMES)
+                 photos:dict,     # `judge`'s readings of the photos
+                 recons:dict,     # `judge`'s readings of their reconstructions
+                )->dict:
+    "What bounds judged control, per attribute: ρ of condition and judge on real photos (`labels_*`), of the judge on photo and on reconstruction (`kept_*`); and the background texture reconstructions keep."
+    c, f = np.asarray(c, float), photos['face']; ok = f & recons['face']
+    out = {}
+    for k, j in JUDGED.items():
+        out[f'labels_{k}'] = spearman(c[f, COND_NAMES.index(k)], photos[j][f])
+        out[f'kept_{k}'] = spearman(photos[j][ok], recons[j][ok])
+    out['bg_detail_ratio'] = float(np.mean(recons['bg_texture'][ok]) / np.mean(photos['bg_texture'][ok]))
+    return out
+
 # %% ../nbs/07_evaluate.ipynb #e7000019
 def grid_energy(imgs)->float:
     "Mean over images of the share of luminance spectrum energy at the period-2 and period-4 px grid frequencies."
@@ -426,7 +441,8 @@ def evaluate(model:Path=None,          # the C-VAE folder or decoder file (defau
         try:
             say('landmarks of samples and real photos (artifacts)')
             lS, lA, lB = [], [], []
-            for x, l in ((S, lS), (A, lA), (B, lB)): timed('landmarks', judge, x, l)
+            timed('landmarks', judge, S, lS); jA = timed('landmarks', judge, A, lA); timed('landmarks', judge, B, lB)
+            rep.update(judge_limits(cA, jA, timed('landmarks', judge, R)))   # what the labels and the decoder allow the judge to see
             rng = chroma_range(B, lB); cs, ca = colour_outliers(S, lS, rng), colour_outliers(A, lA, rng)
             rep.update(colour_samples=cs, colour_real=ca, colour_ratio=cs / ca if ca > 0 else float('nan'))
         except MissingExtra as e:
@@ -462,10 +478,13 @@ def report_md(rep:dict)->str:
           'in the samples; gender: agreement of the condition classifier (no independent judge).'
           + (' Each attribute is swept over the range its slider offers, the range of the training data'
              f' ({", ".join(f"{k} {a:g}–{b:g}" for k, (a, b) in rep["control_ranges"].items())}; the others 0–1).' if rep.get('control_ranges') else ''), '',
-          '| condition | judged | target | self-consistency |', '|---|---|---|---|',
-          f'| face found | {_v(rep, "judge_face_found")} | ≥ {TARGETS["judge_face_found"]} {_ok(rep, "judge_face_found")} | |',
-          *(f'| {k} | {_v(rep, "judge_" + k)} | ≥ {TARGETS["judge_" + k]} {_ok(rep, "judge_" + k)} | {_v(rep, "self_" + k)} |'
+          '| condition | judged | target | self-consistency | real photos: conditions vs judge | real photos: kept in reconstructions |', '|---|---|---|---|---|---|',
+          f'| face found | {_v(rep, "judge_face_found")} | ≥ {TARGETS["judge_face_found"]} {_ok(rep, "judge_face_found")} | | | |',
+          *(f'| {k} | {_v(rep, "judge_" + k)} | ≥ {TARGETS["judge_" + k]} {_ok(rep, "judge_" + k)} | {_v(rep, "self_" + k)} | {_v(rep, "labels_" + k)} | {_v(rep, "kept_" + k)} |'
             for k in ('gender', *ATTRS)),
+          *(['', 'The last two columns are measured on the reference photos: ρ between their own conditions and what the judge reads in '
+             'them, and between what the judge reads in each photo and in its reconstruction. The reconstructions keep '
+             f'{_v(rep, "bg_detail_ratio", ".2f")} of the photos\' background texture (mean absolute Laplacian of the border strip).'] if 'bg_detail_ratio' in rep else []),
           '', '## Artifacts (samples ÷ real photos; 1 = like real)', '', '| measure | value | target |', '|---|---|---|',
           f'| grid energy (period 2 and 4 px) | {_v(rep, "grid_ratio", ".2f")} | ≤ 1.2 {_ok(rep, "grid_ratio", True)} |',
           f'| face pixels of colours real faces lack | {_v(rep, "colour_ratio", ".2f")} | ≤ 1.2 {_ok(rep, "colour_ratio", True)} |', '',
