@@ -276,7 +276,7 @@ def judged_control(sw:dict, pairs:dict=None)->dict:
     out['face_found'] = float(np.concatenate(found).mean())
     return out
 
-# %% ../nbs/07_evaluate.ipynb #51737b59
+# %% ../nbs/07_evaluate.ipynb #18e5abc4
 def judge_limits(c,               # the photos' conditions, N x len(COND_NAMES)
                  photos:dict,     # `judge`'s readings of the photos
                  recons:dict,     # `judge`'s readings of their reconstructions
