@@ -49,4 +49,4 @@ total, ends = 0., [*list(starts)[1:], epochs]
 for (s, what), e in zip(starts.items(), ends):
     ms = step_ms(s); total += (e - s) * steps * ms / 1000
     print(f'recipe {a.recipe}, epochs {s + 1}–{e} ({what}): {ms:.0f} ms a step of {a.bs}, {steps * ms / 1000:.0f} s an epoch of {n_train} images', flush=True)
-print(f'recipe {a.recipe}: {epochs} epochs ≈ {total / 60:.1f} min of training steps on this machine (validation and checkpoints add a few %)')
+print(f'recipe {a.recipe}: {epochs} epochs ≈ {total / 60:.1f} min of training steps on this machine (steps only: validation and checkpoints come on top)')
