@@ -117,12 +117,14 @@ def fft_loss(r, x, alpha:float=1.):
     return (w * d2).mean()
 
 class BlurDown(nn.Module):
-    "Halve the resolution without aliasing: a [1, 2, 1] binomial blur, then every other pixel (one depthwise conv with stride 2)."
+    "Halve the resolution without aliasing: a [1, 2, 1] binomial blur, then every other pixel."
     def __init__(self):
         super().__init__(); k = torch.tensor([1., 2., 1.])
         self.register_buffer('k', (k[:, None] * k / 16)[None, None], persistent=False)   # not in the state_dict: a constant
     def forward(self, x):
-        return F.conv2d(F.pad(x, (1, 1, 1, 1), mode='reflect'), self.k.to(x).expand(x.shape[1], 1, 3, 3), stride=2, groups=x.shape[1])
+        p = F.pad(x, (1, 1, 1, 1), mode='reflect')   # float32 under CPU autocast, whatever `x` is
+        if x.dtype == torch.bfloat16: return F.avg_pool2d(F.avg_pool2d(p, 2, 1), 2)   # two 2x2 box filters: the same blur; autocast would run a conv in bf16, 3x slower backward
+        return F.conv2d(p, self.k.to(p).expand(x.shape[1], 1, 3, 3), stride=2, groups=x.shape[1])   # one depthwise conv: faster in float32
 
 class PatchDisc(nn.Module):
     "A small patch discriminator: a real/fake score for each patch of the image."
@@ -174,7 +176,7 @@ class CVAELoss:
         loss = mse + self.beta * self.beta_scale * kl / target[0].numel()
         s = torch.zeros((), device=target.device)
         if self.sharp and self.sharp_on:
-            with frozen(self.disc):   # `DiscStep` trains the discriminator; here it only judges
+            with frozen(self.disc if needs_disc(self.sharp) else None):   # `DiscStep` trains the discriminator; here it only judges
                 if self.sharp == 'grad': s = grad_loss(recon, target)
                 elif self.sharp == 'fft': s = fft_loss(recon, target)
                 elif self.sharp == 'gan': s = -self.disc(recon).float().mean()    # in the learner's precision (`Autocast`)
@@ -300,13 +302,15 @@ class NanGuard(Callback):
             raise CancelFitException()
 
 # %% ../nbs/05_train.ipynb #62b72ef1
+_blur_down = BlurDown()   # a constant kernel: built once, moved to each image's device in `forward`
+
 def judge_view(img:torch.Tensor, shift:float=0.06, scale:float=0.05)->torch.Tensor:
     "What the robust consistency term shows the condition models: each image randomly shifted and scaled, and half of them blurred to half resolution and back."
     n = len(img); dev = img.device; img = img.float()
     th = torch.zeros(n, 2, 3, device=dev); s = 1 + (torch.rand(n, device=dev) * 2 - 1) * scale
     th[:, 0, 0], th[:, 1, 1], th[:, :, 2] = s, s, (torch.rand(n, 2, device=dev) * 2 - 1) * shift
     img = F.grid_sample(img, F.affine_grid(th, list(img.shape), align_corners=False), padding_mode='reflection', align_corners=False)
-    soft = F.interpolate(BlurDown()(img), scale_factor=2., mode='bilinear', align_corners=False)
+    soft = F.interpolate(_blur_down(img), scale_factor=2., mode='bilinear', align_corners=False)
     return torch.where(torch.rand(n, 1, 1, 1, device=dev) < 0.5, soft, img)
 
 

@@ -1,9 +1,9 @@
 "Training speed of each stage of a recipe (ms per step of the Learner, all its callbacks on) and the time its whole schedule would take on this machine, with the CPU capability."
-import argparse, tempfile, time, warnings
+import argparse, tempfile, warnings
 warnings.filterwarnings('ignore')
 from pathlib import Path
 import torch
-from fastai.callback.core import Callback, CancelFitException
+from steptimer import StepTimer
 from facecvae.train import cvae_dls, cvae_learner, make_tiny_work, recipe_settings, RECIPES, DEFAULT_RECIPE
 from facecvae.gender import load_gender_model
 from facecvae.attributes import attributes_model
@@ -19,7 +19,7 @@ p.add_argument('--precision', default=None, help='auto, fp32, bf16 or fp16 (defa
 a = p.parse_args()
 
 kw = recipe_settings(a.recipe); kw.pop('recipe'); epochs, _ = kw.pop('epochs'), kw.pop('prior_k', None)
-work = Path(a.work) if a.work else make_tiny_work(Path(tempfile.mkdtemp()), n=a.bs * (a.batches + 4), size=DEFAULT_SIZE)
+work = Path(a.work) if a.work else make_tiny_work(Path(tempfile.mkdtemp()), n=-(-a.bs * (a.batches + 3) * 20 // 19), size=DEFAULT_SIZE)
 if kw.get('cond_w') or kw.get('perc_w'): kw['cond_models'] = (load_gender_model(work)[0], attributes_model(work) if kw.get('cond_w') else None)
 dev = as_device(None); sync = torch.cuda.synchronize if dev.type == 'cuda' else (lambda: None)
 dls = cvae_dls(work, DEFAULT_SIZE, a.bs, device=dev)
@@ -34,15 +34,9 @@ starts = {s: v for s, v in sorted(starts.items()) if s < epochs}
 def step_ms(epoch:int)->float:
     "Mean ms of a training step in `epoch` (0-based) of the recipe, timed from the 3rd step."
     torch.manual_seed(0); learn = cvae_learner(dls, DEFAULT_SIZE, precision=a.precision, **kw)
-    class Timer(Callback):
-        order = 99
-        def before_batch(self):
-            if self.training and self.iter == 2: sync(); self.t = time.perf_counter()
-        def after_batch(self):
-            if self.training and self.iter == a.batches + 1: sync(); self.ms = 1000 * (time.perf_counter() - self.t) / a.batches; raise CancelFitException()
-    tm = Timer()
+    tm = StepTimer(a.batches, sync)
     with learn.no_bar(), learn.no_logging(): learn.fit(epoch + 1, 1e-3, start_epoch=epoch, cbs=tm)
-    return tm.ms
+    return 1000 * tm.secs / a.batches
 
 print(f'CPU: {cpu_capability()}; threads: {torch.get_num_threads()}' + (f'; GPU: {torch.cuda.get_device_name(dev)}' if dev.type == 'cuda' else '') + f'; device {dev}', flush=True)
 total, ends = 0., [*list(starts)[1:], epochs]

@@ -46,20 +46,16 @@ def plain(prec):
 
 def fastai(prec):
     "The Learner's own loop (fit, one epoch of the same batches, timed from the 3rd batch)."
-    from fastai.callback.core import Callback
+    from steptimer import StepTimer
     torch.manual_seed(0)
     dls = cvae_dls(work, a.size, a.bs, limit=n, device=dev)
     learn = cvae_learner(dls, a.size, sharp=sharp, precision=prec)
     next(c for c in learn.cbs if type(c).__name__ == 'Autocast').verbose = False
-    class Timer(Callback):
-        def before_fit(self): self.learn.loss_func.sharp_on = sharp is not None   # on from the start, like the plain loop
-        def before_batch(self):
-            if self.training and self.iter == 2: sync(); self.t = time.perf_counter()
-        def after_batch(self):
-            if self.training and self.iter == a.batches + 1: sync(); self.rate = a.bs * a.batches / (time.perf_counter() - self.t); raise __import__('fastai.callback.core').callback.core.CancelFitException()
-    tm = Timer(); learn.cbs = learn.cbs.filter(lambda c: type(c).__name__ != 'SharpnessFrom')
+    learn.cbs = learn.cbs.filter(lambda c: type(c).__name__ != 'SharpnessFrom')
+    learn.loss_func.sharp_on = sharp is not None   # on from the start, like the plain loop
+    tm = StepTimer(a.batches, sync)
     with learn.no_bar(): learn.fit(1, 1e-3, cbs=tm)
-    return tm.rate
+    return a.bs * a.batches / tm.secs
 
 print(f'CPU: {cpu_capability()}; threads: {torch.get_num_threads()}' + (f'; GPU: {torch.cuda.get_device_name(dev)}' if dev.type == 'cuda' else '') + f'; device {dev}', flush=True)
 for i in range(2):   # twice, alternating, so neither run gets a warmer machine
