@@ -124,7 +124,7 @@ class BlurDown(nn.Module):
     def forward(self, x):
         p = F.pad(x, (1, 1, 1, 1), mode='reflect')   # float32 under CPU autocast, whatever `x` is
         if x.dtype == torch.bfloat16: return F.avg_pool2d(F.avg_pool2d(p, 2, 1), 2)   # two 2x2 box filters: the same blur; autocast would run a conv in bf16, 3x slower backward
-        return F.conv2d(p, self.k.to(p).expand(x.shape[1], 1, 3, 3), stride=2, groups=x.shape[1])   # one depthwise conv: faster in float32
+        return F.conv2d(p, self.k.to(p).expand(x.shape[1], 1, 3, 3), stride=2, groups=x.shape[1])   # one depthwise conv: faster in float32 on the AVX2-only CPU
 
 class PatchDisc(nn.Module):
     "A small patch discriminator: a real/fake score for each patch of the image."

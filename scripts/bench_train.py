@@ -6,6 +6,7 @@ from facecvae.train import cvae_dls, cvae_learner, make_tiny_work
 from facecvae.preprocess import DEFAULT_SIZE
 from facecvae.model import n_params
 from facecvae.device import autocast_for, cpu_capability, as_device
+from steptimer import StepTimer
 
 p = argparse.ArgumentParser(description=__doc__)
 p.add_argument('--work', help='working folder with cache + condition_data.csv (default: random data of the real shape)')
@@ -46,7 +47,6 @@ def plain(prec):
 
 def fastai(prec):
     "The Learner's own loop (fit, one epoch of the same batches, timed from the 3rd batch)."
-    from steptimer import StepTimer
     torch.manual_seed(0)
     dls = cvae_dls(work, a.size, a.bs, limit=n, device=dev)
     learn = cvae_learner(dls, a.size, sharp=sharp, precision=prec)
