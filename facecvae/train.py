@@ -32,9 +32,9 @@ __all__ = ['CHECKPOINT', 'LOG', 'SAMPLES', 'RECIPES', 'DEFAULT_RECIPE', 'CVAEDL'
            'kl_div', 'grad_loss', 'fft_loss', 'BlurDown', 'PatchDisc', 'frozen', 'fm_loss', 'CVAELoss', 'LossTerm',
            'comm_device', 'unwrap', 'launched', 'cpu_asked', 'init_distrib', 'end_distrib', 'same_everywhere',
            'mean_grads', 'KLWarmup', 'SharpnessFrom', 'SharpnessSwitch', 'DiscStep', 'NanGuard', 'judge_view',
-           'CondConsistency', 'SampleAdv', 'LatentAdv', 'Perceptual', 'WeightAverage', 'default_conditions',
-           'sample_grid_conditions', 'sample_grid', 'gather_objects', 'Checkpoint', 'trim_log', 'recipe_settings',
-           'check_disc_settings', 'cvae_learner', 'cond_range', 'reference_info', 'train_cvae',
+           'CondConsistency', 'SampleAdv', 'sampling_prior', 'LatentAdv', 'Perceptual', 'WeightAverage',
+           'default_conditions', 'sample_grid_conditions', 'sample_grid', 'gather_objects', 'Checkpoint', 'trim_log',
+           'recipe_settings', 'check_disc_settings', 'cvae_learner', 'cond_range', 'reference_info', 'train_cvae',
            'accelerate_cpu_processes', 'start_processes', 'facecvae_train']
 
 # %% ../nbs/05_train.ipynb #b1b68174
@@ -339,14 +339,24 @@ class CondConsistency(Callback):
 class SampleAdv(Callback):
     "Decode prior samples with the batch's conditions; the decoder is pushed to make the discriminator call them real."
     order = 8
-    def __init__(self, w:float=0.02, frac:float=0.5): self.w, self.frac = w, frac
+    def __init__(self, w:float=0.02, frac:float=0.5,
+                 k:int=1):   # Gaussians in the prior the samples come from
+        self.w, self.frac, self.k, self.on = w, frac, k, False
+    def before_epoch(self):
+        "Act in the epochs that play the discriminator; first fit the latent prior to the training photos, which the samples then come from."
+        self.on = self.loss_func.sharp_on and needs_disc(self.loss_func.sharp)   # after `SharpnessFrom` and `SharpnessSwitch`
+        if self.on: model = unwrap(self.model); fit_latent_prior(model, *self.dls.train.dataset.ts, k=self.k); model.train()
     def after_loss(self):
-        if not self.loss_func.sharp_on: self.loss_func.last['adv'] = torch.zeros((), device=self.xb[0].device); return
+        if not self.on: self.loss_func.last['adv'] = torch.zeros((), device=self.xb[0].device); return
         x, c = self.xb; k = max(1, int(len(x) * self.frac)); dec = unwrap(self.model).decoder
         img = dec(dec.sample_z(k).to(x.device), c[:k])
         with frozen(self.loss_func.disc): term = -self.loss_func.disc(img).float().mean()   # in the learner's precision
         self.loss_func.last['adv'] = term.detach()
         if self.training: self.learn.loss_grad = self.loss_grad + self.w * term; self.learn.sample_fakes = img.detach()
+
+def sampling_prior(learn:Learner)->bool:
+    "True when a `SampleAdv` of `learn` acted in its last epoch: the latent prior it fitted then is the one the decoder's samples were trained on."
+    return any(isinstance(c, SampleAdv) and c.on for c in learn.cbs)
 
 # %% ../nbs/05_train.ipynb #602e5a8d
 class LatentAdv(Callback):
@@ -465,7 +475,7 @@ class Checkpoint(Callback):
         from PIL import Image
         model = unwrap(self.model)
         model.eval()
-        if not any(isinstance(c, SampleAdv) for c in self.learn.cbs):   # (its samples are trained on the prior the decoder has: kept)
+        if not sampling_prior(self.learn):   # (`SampleAdv`'s samples are trained on the prior it fitted: kept)
             x, c = self.dls.valid.dataset.ts; fit_latent_prior(model, x[:1024], c[:1024])   # the prior the final model gets, from 1024 validation photos
         img = Image.fromarray(sample_grid(model.decoder)); model.train()
         save_atomic(self.work/SAMPLES/f'epoch_{self.epoch + 1:03d}.png', lambda t: img.save(t, format='PNG'))
@@ -505,20 +515,21 @@ def recipe_settings(recipe:str=DEFAULT_RECIPE, **kw)->dict:
 
 
 # %% ../nbs/05_train.ipynb #d06b8210
-def check_disc_settings(sharp:str, sample_w:float, disc:str):
+def check_disc_settings(sharp:str, sample_w:float, disc:str, sharp2:str=None):
     "One clear error for discriminator settings that do not go together."
     if disc not in ('strided', 'blur'): raise FaceError(f'disc {disc!r} is not one of strided, blur')
-    if sample_w and not needs_disc(sharp): raise FaceError(f'sample_w needs the discriminator of sharp="gan" or "fm", not sharp={sharp!r}')
+    if sample_w and not needs_disc(sharp, sharp2): raise FaceError(f'sample_w needs the discriminator of sharp or sharp2 "gan" or "fm", not sharp={sharp!r}, sharp2={sharp2!r}')
 
 def cvae_learner(dls:DataLoaders, size:int=DEFAULT_SIZE, latent:int=128, widths:tuple=(32, 64, 128, 256),
                  beta:float=0.05, sharp:str='grad', sharp_w:float=None, cond_w:float=0., cond_from:int=1, cond_models:tuple=None,
                  sample_w:float=0., disc:str='strided', zadv_w:float=0., zadv_from:int=0, cond_robust:bool=False, perc_w:float=0.,
                  sharp_from:int=1, sharp2:str=None, sharp2_from:int=None, sharp2_w:float=None, ema:float=0., warmup:float=1., work:Path=None, info:dict=None,
+                 prior_k:int=1,          # Gaussians in the prior `SampleAdv` draws from
                  precision:str=None,     # auto, fp32, bf16 or fp16 (default: $FACECVAE_PRECISION, else auto)
                 )->Learner:
     "A fastai Learner for the C-VAE with its loss, metrics and callbacks (checkpoints when `work` is given)."
     model = CVAE(size, len(COND_NAMES), latent, widths)
-    check_disc_settings(sharp, sample_w, disc)
+    check_disc_settings(sharp, sample_w, disc, sharp2)
     dnet = PatchDisc(blur=disc == 'blur') if needs_disc(sharp, sharp2) else None
     chosen = compute_precision(dls.device, precision)
     if dnet is not None: dnet.to(memory_format=torch.channels_last)   # 2.7x faster on the CPU (blur, bf16); what GPUs prefer too
@@ -531,7 +542,7 @@ def cvae_learner(dls:DataLoaders, size:int=DEFAULT_SIZE, latent:int=128, widths:
     if cond_w:
         if cond_models is None: raise FaceError('cond_w needs the condition models (cond_models=(gender, attributes))')
         cbs.append(CondConsistency(*cond_models, w=cond_w, start=cond_from, robust=cond_robust)); metrics.append(LossTerm('cond'))
-    if sample_w: cbs.append(SampleAdv(sample_w)); metrics.append(LossTerm('adv'))
+    if sample_w: cbs.append(SampleAdv(sample_w, k=prior_k)); metrics.append(LossTerm('adv'))
     if zadv_w: cbs.append(LatentAdv(latent, w=zadv_w, start=zadv_from)); metrics.append(LossTerm('zinfo'))
     if perc_w:
         if cond_models is None: raise FaceError('perc_w needs the gender classifier (cond_models=(gender, attributes))')
@@ -605,7 +616,7 @@ def train_cvae(work:Path,               # working folder with the cache and cond
         if kw.get(k) == 'none': kw[k] = None
     if kw.get('sharp2') and kw.get('sharp2_from') is None: raise FaceError(f'--sharp2 {kw["sharp2"]} needs --sharp2_from EPOCH (0-based), the epoch it takes over from --sharp')
     if bs % n: raise FaceError(f'--bs {bs} is not a multiple of the {n} processes; each process takes bs / {n} images a step')
-    check_disc_settings(kw.get('sharp', 'grad'), kw.get('sample_w', 0.), kw.get('disc', 'strided'))   # before anything is moved or deleted
+    check_disc_settings(kw.get('sharp', 'grad'), kw.get('sample_w', 0.), kw.get('disc', 'strided'), kw.get('sharp2'))   # before anything is moved or deleted
     if init is not None and state is None:   # checked and loaded before anything of an earlier run is moved or deleted
         init = Path(init); init = init if init.suffix == '.pth' else init/'cvae_model.pth'
         init_model, bcfg = load_cvae_part(init, 'model')
@@ -627,7 +638,7 @@ def train_cvae(work:Path,               # working folder with the cache and cond
                                                'train them (facecvae-gender, facecvae-attributes) or pass --cond_w 0 --perc_w 0') from None
     if state is None and rank == 0:   # a fresh run: no checkpoint, log lines or sample grids from an earlier one (once the inputs have loaded)
         ck.unlink(missing_ok=True); (work/LOG).unlink(missing_ok=True); shutil.rmtree(work/SAMPLES, ignore_errors=True)
-    learn = cvae_learner(dls, size, work=work, info=info, **kw)
+    learn = cvae_learner(dls, size, work=work, info=info, prior_k=prior_k, **kw)
     if state is not None:
         learn.model.load_state_dict(state['model']); learn.create_opt(); learn.opt.load_state_dict(state['opt'])
         if state.get('disc') is not None:
@@ -650,7 +661,7 @@ def train_cvae(work:Path,               # working folder with the cache and cond
         done = torch.load(ck, map_location='cpu', weights_only=False)['epoch'] if ck.exists() else epochs
         x, c = dls.train.dataset.ts
         for cb in learn.cbs.filter(lambda c: isinstance(c, WeightAverage)): cb.apply(learn.model)   # the average is the model
-        if not kw.get('sample_w'): fit_latent_prior(learn.model, x, c, k=prior_k)   # else keep the prior its samples were trained on
+        if not sampling_prior(learn): fit_latent_prior(learn.model, x, c, k=prior_k)   # else keep the prior its last epoch's samples came from
         run = learn.cbs.filter(lambda c: isinstance(c, Checkpoint))[0].info
         secs = sum(float(r['seconds']) for r in csv.DictReader((work/LOG).read_text().splitlines())) if (work/LOG).exists() else time.time() - t0   # every epoch's, resumed runs included
         save_cvae(learn.model, work, dict(run, epochs_done=done, train_seconds=secs, params=n_params(learn.model),
