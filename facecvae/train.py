@@ -708,7 +708,7 @@ def facecvae_train(work_dir:str,             # working folder with the cache and
                    sharp2:str=None,          # a second sharpness term that replaces --sharp from --sharp2_from on (none: no second stage)
                    sharp2_from:int=None,     # epoch (0-based) of that switch
                    sharp2_w:float=None,      # its weight (defaults as for --sharp)
-                   sample_w:float=None,      # weight of the adversarial term on prior samples (needs --sharp gan or fm; 0: off)
+                   sample_w:float=None,      # weight of the adversarial term on prior samples, in the discriminator's stage (needs --sharp or --sharp2 gan or fm; 0: off)
                    disc:str=None,            # discriminator of gan/fm: strided (4x4 convs, stride 2) or blur (3x3 convs, blurred downsampling)
                    zadv_w:float=None,        # weight of the adversary on the latent (`LatentAdv`; 0: off)
                    zadv_from:int=None,       # epoch (0-based) from which the encoder is pushed by it
