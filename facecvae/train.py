@@ -271,8 +271,10 @@ class SharpnessSwitch(Callback):
 class DiscStep(Callback):
     "After each generator step, hinge-loss steps of the patch discriminator: real photos against prior samples (when `SampleAdv` made some), then against reconstructions."
     order = 60
-    def __init__(self, disc:nn.Module, lr:float=2e-4):
-        self.disc, self.opt = disc, torch.optim.Adam(disc.parameters(), lr=lr, betas=(0.5, 0.99))
+    def __init__(self, disc:nn.Module, lr:float=2e-4,
+                 r1:float=0.,    # weight gamma of the R1 penalty, gamma/2 * |grad of D(real)|^2 (0: off)
+                 r1_every:int=4): # its steps (with that many times the weight): lazy, as in StyleGAN2
+        self.disc, self.opt, self.r1, self.r1_every = disc, torch.optim.Adam(disc.parameters(), lr=lr, betas=(0.5, 0.99)), r1, r1_every
     def before_fit(self):
         dev = as_device(self.dls.device); same_everywhere(self.disc.to(dev))   # several processes: rank 0's weights
         self.p = getattr(self.learn, 'precision', None) or compute_precision(dev)   # set by `Autocast`, which runs first
@@ -280,13 +282,19 @@ class DiscStep(Callback):
     def after_step(self):
         if not self.loss_func.sharp_on or not needs_disc(self.loss_func.sharp): return   # before a `SharpnessSwitch` to gan/fm: no steps
         real, samples = self.yb[0], getattr(self.learn, 'sample_fakes', None); self.learn.sample_fakes = None
+        pen = self.r1 and self.iter % self.r1_every == 0
         for fake in (samples, self.pred[0].detach()):
             if fake is None: continue
-            self.opt.zero_grad()
+            self.opt.zero_grad(); x = real.detach().requires_grad_() if pen else real
             with autocast_for(real.device, self.p):
-                loss = F.relu(1 - self.disc(real)).mean() + F.relu(1 + self.disc(fake)).mean()
+                d = self.disc(x); loss = F.relu(1 - d).mean() + F.relu(1 + self.disc(fake)).mean()
+            if pen: loss = loss + self.r1 * self.r1_every / 2 * self.grad_sq(d, x)
             self.dscaler.scale(loss.float()).backward(); mean_grads(self.disc.parameters())   # the same step in every process
             self.dscaler.step(self.opt); self.dscaler.update()
+    def grad_sq(self, d, x):
+        "The mean over images of |d(score)/d(image)|^2, each image's score the mean of its patches (through the scaler, as AMP's gradient penalty)."
+        g, = torch.autograd.grad(self.dscaler.scale(d.float().mean((1, 2, 3)).sum()), x, create_graph=True)
+        return (g.float() / self.dscaler.get_scale()).pow(2).sum((1, 2, 3)).mean()
 
 class NanGuard(Callback):
     "Stop with a clear message when the loss is not finite; the last checkpoint stays the last good one."
@@ -523,7 +531,7 @@ def check_disc_settings(sharp:str, sample_w:float, disc:str, sharp2:str=None):
 def cvae_learner(dls:DataLoaders, size:int=DEFAULT_SIZE, latent:int=128, widths:tuple=(32, 64, 128, 256),
                  beta:float=0.05, sharp:str='grad', sharp_w:float=None, cond_w:float=0., cond_from:int=1, cond_models:tuple=None,
                  sample_w:float=0., disc:str='strided', zadv_w:float=0., zadv_from:int=0, cond_robust:bool=False, perc_w:float=0.,
-                 sharp_from:int=1, sharp2:str=None, sharp2_from:int=None, sharp2_w:float=None, ema:float=0., warmup:float=1., work:Path=None, info:dict=None,
+                 sharp_from:int=1, sharp2:str=None, sharp2_from:int=None, sharp2_w:float=None, ema:float=0., r1:float=0., warmup:float=1., work:Path=None, info:dict=None,
                  prior_k:int=1,          # Gaussians in the prior `SampleAdv` draws from
                  precision:str=None,     # auto, fp32, bf16 or fp16 (default: $FACECVAE_PRECISION, else auto)
                 )->Learner:
@@ -536,7 +544,7 @@ def cvae_learner(dls:DataLoaders, size:int=DEFAULT_SIZE, latent:int=128, widths:
     weight = lambda s, w: w if w is not None else dict(grad=0.5, fft=20., gan=0.01, fm=0.2).get(s, 0.)   # each kind's default weight
     sharp_w, sharp2_w = weight(sharp, sharp_w), weight(sharp2, sharp2_w)
     lf = CVAELoss(beta, sharp, sharp_w, dnet)
-    cbs = [*([KLWarmup(warmup)] if warmup else []), SharpnessFrom(sharp_from), NanGuard(), Autocast(precision, verbose=not rank_distrib()), *([DiscStep(dnet)] if dnet else []),
+    cbs = [*([KLWarmup(warmup)] if warmup else []), SharpnessFrom(sharp_from), NanGuard(), Autocast(precision, verbose=not rank_distrib()), *([DiscStep(dnet, r1=r1)] if dnet else []),
            *([SharpnessSwitch(sharp2, sharp2_from, sharp2_w)] if sharp2 else [])]
     metrics = [LossTerm('mse'), LossTerm('kl'), LossTerm('sharp')]
     if cond_w:
@@ -550,7 +558,7 @@ def cvae_learner(dls:DataLoaders, size:int=DEFAULT_SIZE, latent:int=128, widths:
     if ema: cbs.append(WeightAverage(ema))
     if work is not None: cbs.append(Checkpoint(work, dict(info or {}, size=size, latent=latent, widths=list(widths), beta=beta,
                                                           sharp=sharp, sharp_w=sharp_w, sharp_from=sharp_from, sharp2=sharp2, sharp2_from=sharp2_from, sharp2_w=sharp2_w, warmup=warmup,
-                                                          cond_w=cond_w, cond_from=cond_from, cond_robust=cond_robust, sample_w=sample_w, disc=disc, zadv_w=zadv_w, zadv_from=zadv_from, perc_w=perc_w, ema=ema,
+                                                          cond_w=cond_w, cond_from=cond_from, cond_robust=cond_robust, sample_w=sample_w, disc=disc, zadv_w=zadv_w, zadv_from=zadv_from, perc_w=perc_w, ema=ema, r1=r1,
                                                           precision=chosen)))
     learn = Learner(dls, model, loss_func=lf, metrics=metrics, cbs=cbs)
     learn.model.to(memory_format=torch.channels_last)   # the batches are channels_last too
@@ -599,7 +607,7 @@ def train_cvae(work:Path,               # working folder with the cache and cond
                             f'this run is size {size}: pass --size {old.get("size")}, or delete the checkpoint to start again')
         changed = {k: [old.get(k), v] for k, v in kw.items() if (list(v) if isinstance(v, tuple) else v) != old.get(k)}   # settings this resume changes (or adds): the config keeps them
         resumes = [*old.get('resumes', []), *([dict(epoch=state['epoch'], **changed)] if changed else [])]
-        for k in ('beta', 'sharp', 'sharp_w', 'sharp_from', 'sharp2', 'sharp2_from', 'sharp2_w', 'warmup', 'cond_w', 'cond_from', 'cond_robust', 'sample_w', 'disc', 'zadv_w', 'zadv_from', 'perc_w', 'ema', 'prior_k', 'latent', 'widths', 'bs', 'lr', 'limit', 'recipe', 'command'):
+        for k in ('beta', 'sharp', 'sharp_w', 'sharp_from', 'sharp2', 'sharp2_from', 'sharp2_w', 'warmup', 'cond_w', 'cond_from', 'cond_robust', 'sample_w', 'disc', 'zadv_w', 'zadv_from', 'perc_w', 'ema', 'r1', 'prior_k', 'latent', 'widths', 'bs', 'lr', 'limit', 'recipe', 'command'):
             if k in old: kw.setdefault(k, old[k])
         bs, lr, limit = kw.pop('bs', None) or bs, kw.pop('lr', None) or lr, kw.pop('limit', None)
         if 'widths' in kw: kw['widths'] = tuple(kw['widths'])
@@ -714,6 +722,7 @@ def facecvae_train(work_dir:str,             # working folder with the cache and
                    zadv_from:int=None,       # epoch (0-based) from which the encoder is pushed by it
                    perc_w:float=None,        # weight of the perceptual term (gender classifier's features; 0: off)
                    ema:float=None,           # decay of the moving average of the weights that the run saves (`WeightAverage`; 0: off)
+                   r1:float=None,            # weight of the R1 penalty on the discriminator (0: off)
                    prior_k:int=None,         # Gaussians in the latent prior fitted after training (1: one Gaussian)
                    init:str=None,            # fine-tune: start from the model in this folder (or .pth) instead of from scratch
                    resume:bool=False,        # continue from the last checkpoint (with the run's own settings)
@@ -729,7 +738,7 @@ def facecvae_train(work_dir:str,             # working folder with the cache and
         t0 = time.time()
         kw = dict(sharp=sharp, sharp_w=sharp_w, cond_w=cond_w, cond_from=cond_from, cond_robust=cond_robust, beta=beta, sharp_from=sharp_from,
                   sharp2=sharp2, sharp2_from=sharp2_from, sharp2_w=sharp2_w,
-                  sample_w=sample_w, disc=disc, zadv_w=zadv_w, zadv_from=zadv_from, perc_w=perc_w, ema=ema, prior_k=prior_k)
+                  sample_w=sample_w, disc=disc, zadv_w=zadv_w, zadv_from=zadv_from, perc_w=perc_w, ema=ema, r1=r1, prior_k=prior_k)
         learn = train_cvae(work_dir, epochs, size, bs, lr, resume=resume, limit=limit, init=init, recipe=recipe,
                            command=shlex.join(['facecvae-train', *sys.argv[1:]]), **{k: v for k, v in kw.items() if v is not None})
         end_distrib()                                      # several processes: all end together, the process group closed
