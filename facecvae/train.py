@@ -33,9 +33,9 @@ __all__ = ['CHECKPOINT', 'LOG', 'SAMPLES', 'RECIPES', 'DEFAULT_RECIPE', 'CVAEDL'
            'comm_device', 'unwrap', 'launched', 'cpu_asked', 'init_distrib', 'end_distrib', 'same_everywhere',
            'mean_grads', 'KLWarmup', 'SharpnessFrom', 'SharpnessSwitch', 'DiscStep', 'NanGuard', 'judge_view',
            'CondConsistency', 'SampleAdv', 'sampling_prior', 'LatentAdv', 'Perceptual', 'WeightAverage',
-           'default_conditions', 'sample_grid_conditions', 'sample_grid', 'gather_objects', 'Checkpoint', 'trim_log',
-           'recipe_settings', 'check_disc_settings', 'cvae_learner', 'cond_range', 'reference_info', 'train_cvae',
-           'accelerate_cpu_processes', 'start_processes', 'facecvae_train']
+           'default_conditions', 'sample_grid_conditions', 'sample_grid', 'gather_objects', 'append_log', 'Checkpoint',
+           'trim_log', 'recipe_settings', 'check_disc_settings', 'cvae_learner', 'cond_range', 'reference_info',
+           'train_cvae', 'accelerate_cpu_processes', 'start_processes', 'facecvae_train']
 
 # %% ../nbs/05_train.ipynb #b1b68174
 class CVAEDL(ArrayDL):
@@ -471,6 +471,18 @@ def gather_objects(o)->list:
     if num_distrib() <= 1 or not torch.distributed.is_initialized(): return [o]
     out = [None] * num_distrib(); torch.distributed.all_gather_object(out, o); return out
 
+def append_log(p:Path, row:dict):
+    "Add `row` to the CSV log `p`; when its columns are not the log's (a resume that changed the loss terms), rewrite the log with the columns of both."
+    old = list(csv.reader(p.read_text().splitlines()))[0] if p.exists() else []
+    cols = [*dict.fromkeys(c for c in [*old, *row] if c != 'seconds'), 'seconds']
+    if cols == old:
+        with open(p, 'a', newline='') as f: csv.DictWriter(f, cols).writerow(row)
+        return
+    rows = [*(csv.DictReader(p.read_text().splitlines()) if old else []), row]
+    def write(t):
+        with open(t, 'w', newline='') as f: w = csv.DictWriter(f, cols, restval=''); w.writeheader(); w.writerows(rows)
+    save_atomic(p, write)
+
 class Checkpoint(Callback):
     "At the end of each epoch: save the training state with every process's random streams, a sample grid and a log line in `work` (rank 0 writes)."
     order = 90
@@ -488,11 +500,8 @@ class Checkpoint(Callback):
         img = Image.fromarray(sample_grid(model.decoder)); model.train()
         save_atomic(self.work/SAMPLES/f'epoch_{self.epoch + 1:03d}.png', lambda t: img.save(t, format='PNG'))
         names, vals = self.recorder.metric_names[1:-1], self.recorder.log[1:-1]
-        new = not (self.work/LOG).exists()
-        with open(self.work/LOG, 'a', newline='') as f:
-            w = csv.writer(f)
-            if new: w.writerow(['epoch', *names, 'seconds'])
-            w.writerow([self.epoch + 1, *(f'{v:.6f}' if isinstance(v, float) else v for v in vals), f'{time.time() - self.t0:.1f}'])
+        append_log(self.work/LOG, dict(epoch=self.epoch + 1, **{n: f'{v:.6f}' if isinstance(v, float) else v for n, v in zip(names, vals)},
+                                       seconds=f'{time.time() - self.t0:.1f}'))
         disc = getattr(self.loss_func, 'disc', None); dstep = [c for c in self.learn.cbs if isinstance(c, DiscStep)]
         state = dict(model=model.state_dict(), opt=self.opt.state_dict(), epoch=self.epoch + 1, info=self.info,
                      disc=disc.state_dict() if disc is not None else None,
