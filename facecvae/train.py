@@ -473,12 +473,13 @@ def gather_objects(o)->list:
 
 def append_log(p:Path, row:dict):
     "Add `row` to the CSV log `p`; when its columns are not the log's (a resume that changed the loss terms), rewrite the log with the columns of both."
-    old = list(csv.reader(p.read_text().splitlines()))[0] if p.exists() else []
+    lines = p.read_text().splitlines() if p.exists() else []
+    old = next(csv.reader(lines), [])
     cols = [*dict.fromkeys(c for c in [*old, *row] if c != 'seconds'), 'seconds']
     if cols == old:
         with open(p, 'a', newline='') as f: csv.DictWriter(f, cols).writerow(row)
         return
-    rows = [*(csv.DictReader(p.read_text().splitlines()) if old else []), row]
+    rows = [*csv.DictReader(lines), row]
     def write(t):
         with open(t, 'w', newline='') as f: w = csv.DictWriter(f, cols, restval=''); w.writeheader(); w.writerows(rows)
     save_atomic(p, write)
