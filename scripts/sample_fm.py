@@ -1,9 +1,10 @@
 """Prior samples' feature statistics matched to the photos' in the discriminator stage (measured in `05_train`, not adopted).
-Resumes the `fader` run in WORK_DIR (a checkpoint from before its discriminator stage) with `SampleFM(W)` added:
-`python scripts/sample_fm.py RUN 0.5`, then `facecvae-evaluate --model RUN --work WORK_DIR`."""
+`python scripts/sample_fm.py RUN W` resumes the `fader` run in RUN (a copy of its checkpoint from before the
+discriminator stage, e.g. after epoch 36) with `SampleFM(W)` added; then `facecvae-evaluate --model RUN --work WORK_DIR`."""
 import sys, torch, torch.nn.functional as F
+from pathlib import Path
 from fastai.callback.core import Callback
-from facecvae.train import unwrap, needs_disc, frozen, fit_latent_prior, train_cvae
+from facecvae.train import unwrap, needs_disc, frozen, fit_latent_prior, train_cvae, CHECKPOINT
 
 def stat_loss(fs, fx):
     "L1 between per-channel means and standard deviations (over batch and positions) of two lists of feature maps."
@@ -33,5 +34,7 @@ class SampleFM(Callback):
         if self.n: print(f'sample_fm epoch {self.epoch}: mean term {self.tot / self.n:.4f} over {self.n} batches', flush=True)
 
 if __name__ == '__main__':
+    if len(sys.argv) != 3: sys.exit('usage: python scripts/sample_fm.py RUN W  (RUN: a fader run folder with its checkpoint; W: the weight, e.g. 0.5)')
     work, w = sys.argv[1], float(sys.argv[2])
+    if not (Path(work)/CHECKPOINT).exists(): sys.exit(f'{Path(work)/CHECKPOINT} does not exist: copy the checkpoint of a fader run from before its discriminator stage there')
     train_cvae(work, resume=True, sample_w=0., cbs=[SampleFM(w)], command=f'sample_fm.py {work} {w}')
