@@ -756,7 +756,7 @@ def facecvae_train(work_dir:str,             # working folder with the cache and
         cfg = load_cvae_part(Path(work_dir)/'cvae_model.pth')[1]
         vals = getattr(learn.recorder, 'values', None)     # none when the run had no epochs left
         mse = vals[-1][learn.recorder.metric_names.index('mse') - 1] if vals else None
-        print(f'trained {cfg["epochs_done"]} epochs on {cfg["n_train"]} images in {time.time() - t0:.0f}s; '
+        print(f'trained {cfg["epochs_done"]} epochs on {cfg["n_train"]} images ({cfg["train_seconds"]:.0f}s of epochs in all, {time.time() - t0:.0f}s this time); '
               + (f'valid MSE {mse:.5f} (PSNR {psnr(mse):.2f} dB); ' if mse else '')
               + f'saved {", ".join(f + ".pth" for f in MODEL_FILES.values())} in {work_dir}'
               + (f' ({cfg["processes"]} processes)' if cfg.get('processes', 1) > 1 else ''))

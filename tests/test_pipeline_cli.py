@@ -29,7 +29,9 @@ def test_pipeline_artifacts(pipeline):
     assert cfg['recipe'] == DEFAULT_RECIPE and cfg['command'].startswith('facecvae-train ') and '--cond_w 0.01' in cfg['command']
     assert cfg['cond_w'] == 0.01 and all(cfg[k] == v for k, v in RECIPES[DEFAULT_RECIPE].items() if k not in ('epochs', 'cond_w', 'cond_from'))   # the rest: the recipe's
     assert all(0 <= a < b <= 1 for a, b in cfg['cond_range'].values())
-    assert 'trained 2 epochs' in pipeline['outs'][-1].stdout
+    out = pipeline['outs'][-1].stdout; assert 'trained 2 epochs' in out
+    secs = sum(float(r['seconds']) for r in log)   # the time reported is every epoch's, as the config keeps it
+    assert f'({secs:.0f}s of epochs in all' in out and abs(cfg['train_seconds'] - secs) < 1e-6, out
 
 def test_rerun_skips_finished_steps(pipeline):
     w = pipeline['work']
