@@ -13,7 +13,7 @@ from fastcore.script import call_parse, bool_arg
 from .preprocess import FaceError, cli_errors, console, save_atomic, DEFAULT_SIZE, _exit_with_parent
 from .device import as_device, compute_precision, autocast_for, use_precision
 from .gender import ArrayDL, Tensors, CachedImages, split_idx, Autocast, fit_from, load_gender_model, rng_state, set_rng_state
-from .attributes import ATTRS, attributes_model
+from .attributes import ATTRS, attributes_model, load_attribute_models, EyeCrop
 from .conditions import COND_NAMES, cvae_data, valid_set, VALID_PCT, SPLIT_SEED
 from .model import CVAE, save_cvae, load_cvae_part, n_params, needs_disc, MODEL_FILES, fit_latent_prior
 from .evaluate import image_stats, psnr   # training may use the measures; they never import training
@@ -34,8 +34,8 @@ __all__ = ['CHECKPOINT', 'LOG', 'SAMPLES', 'RECIPES', 'DEFAULT_RECIPE', 'CVAEDL'
            'mean_grads', 'KLWarmup', 'SharpnessFrom', 'SharpnessSwitch', 'DiscStep', 'NanGuard', 'judge_view',
            'CondConsistency', 'SampleAdv', 'sampling_prior', 'LatentAdv', 'Perceptual', 'WeightAverage',
            'default_conditions', 'sample_grid_conditions', 'sample_grid', 'gather_objects', 'append_log', 'Checkpoint',
-           'trim_log', 'recipe_settings', 'check_disc_settings', 'cvae_learner', 'cond_range', 'reference_info',
-           'train_cvae', 'accelerate_cpu_processes', 'start_processes', 'facecvae_train']
+           'trim_log', 'recipe_settings', 'check_disc_settings', 'condition_nets', 'cvae_learner', 'cond_range',
+           'reference_info', 'train_cvae', 'accelerate_cpu_processes', 'start_processes', 'facecvae_train']
 
 # %% ../nbs/05_train.ipynb #b1b68174
 class CVAEDL(ArrayDL):
@@ -395,25 +395,26 @@ class LatentAdv(Callback):
 
 # %% ../nbs/05_train.ipynb #204748ec
 class Perceptual(Callback):
-    "Add `w` times the L1 distance between a frozen CNN's stage activations on the reconstruction and on the photo."
+    "Add `w` times the L1 distance between a frozen CNN's stage activations on the reconstruction and on the photo (logged as `term`)."
     order = 7
-    def __init__(self, net:nn.Module, w:float=0.02, start:int=0):
-        self.net, self.w, self.start = net.eval(), w, start
+    def __init__(self, net:nn.Module, w:float=0.02, start:int=0, term:str='perc'):
+        self.crop, net = (net[0], net[1]) if isinstance(net[0], EyeCrop) else (nn.Identity(), net)   # an eyes regressor (`eye_net`): its crop, then its CNN
+        self.net, self.w, self.start, self.term = net.eval(), w, start, term
         for p in self.net.parameters(): p.requires_grad_(False)
         sp = [tuple(s[2:]) if len(s) == 4 else (0,) for s in model_sizes(self.net, size=(DEFAULT_SIZE, DEFAULT_SIZE))]
         self.ends = [i for i, s in enumerate(sp) if s[-1] > 1 and (i + 1 == len(sp) or sp[i + 1] != s)]   # the last layer at each resolution ends a stage
     def before_fit(self): self.net.to(as_device(self.dls.device))
     def features(self, x)->list:
-        out = []
+        out, x = [], self.crop(x)
         for i, m in enumerate(self.net[:self.ends[-1] + 1]):
             x = m(x)
             if i in self.ends: out.append(x)
         return out
     def after_loss(self):
-        if self.epoch < self.start: self.loss_func.last['perc'] = torch.zeros((), device=self.yb[0].device); return
+        if self.epoch < self.start: self.loss_func.last[self.term] = torch.zeros((), device=self.yb[0].device); return
         fr, fx = self.features(self.pred[0]), [f.detach() for f in self.features(self.yb[0])]
         term = sum((a.float() - b.float()).abs().mean() / b.float().abs().mean().clamp_min(1e-6) for a, b in zip(fr, fx)) / len(fr)
-        self.loss_func.last['perc'] = term.detach()
+        self.loss_func.last[self.term] = term.detach()
         if self.training: self.learn.loss_grad = self.loss_grad + self.w * term
 
 
@@ -538,9 +539,15 @@ def check_disc_settings(sharp:str, sample_w:float, disc:str, sharp2:str=None):
     if disc not in ('strided', 'blur'): raise FaceError(f'disc {disc!r} is not one of strided, blur')
     if sample_w and not needs_disc(sharp, sharp2): raise FaceError(f'sample_w needs the discriminator of sharp or sharp2 "gan" or "fm", not sharp={sharp!r}, sharp2={sharp2!r}')
 
+def condition_nets(work:Path, cond_w:float=0., perc_w:float=0., perc_eyes_w:float=0.)->tuple:
+    "The frozen networks that terms of these weights need, from `work`: (gender classifier, attributes, eyes regressor), None where unused; None if none is."
+    if not (cond_w or perc_w or perc_eyes_w): return None
+    return (load_gender_model(work)[0] if cond_w or perc_w else None, attributes_model(work) if cond_w else None,
+            load_attribute_models(work)['eyes'] if perc_eyes_w else None)
+
 def cvae_learner(dls:DataLoaders, size:int=DEFAULT_SIZE, latent:int=128, widths:tuple=(32, 64, 128, 256),
                  beta:float=0.05, sharp:str='grad', sharp_w:float=None, cond_w:float=0., cond_from:int=1, cond_models:tuple=None,
-                 sample_w:float=0., disc:str='strided', zadv_w:float=0., zadv_from:int=0, cond_robust:bool=False, perc_w:float=0.,
+                 sample_w:float=0., disc:str='strided', zadv_w:float=0., zadv_from:int=0, cond_robust:bool=False, perc_w:float=0., perc_eyes_w:float=0.,
                  sharp_from:int=1, sharp2:str=None, sharp2_from:int=None, sharp2_w:float=None, ema:float=0., r1:float=0., warmup:float=1., work:Path=None, info:dict=None,
                  prior_k:int=1,          # Gaussians in the prior `SampleAdv` draws from
                  precision:str=None,     # auto, fp32, bf16 or fp16 (default: $FACECVAE_PRECISION, else auto)
@@ -559,16 +566,17 @@ def cvae_learner(dls:DataLoaders, size:int=DEFAULT_SIZE, latent:int=128, widths:
     metrics = [LossTerm('mse'), LossTerm('kl'), LossTerm('sharp')]
     if cond_w:
         if cond_models is None: raise FaceError('cond_w needs the condition models (cond_models=(gender, attributes))')
-        cbs.append(CondConsistency(*cond_models, w=cond_w, start=cond_from, robust=cond_robust)); metrics.append(LossTerm('cond'))
+        cbs.append(CondConsistency(*cond_models[:2], w=cond_w, start=cond_from, robust=cond_robust)); metrics.append(LossTerm('cond'))
     if sample_w: cbs.append(SampleAdv(sample_w, k=prior_k)); metrics.append(LossTerm('adv'))
     if zadv_w: cbs.append(LatentAdv(latent, w=zadv_w, start=zadv_from)); metrics.append(LossTerm('zinfo'))
-    if perc_w:
-        if cond_models is None: raise FaceError('perc_w needs the gender classifier (cond_models=(gender, attributes))')
-        cbs.append(Perceptual(cond_models[0], w=perc_w)); metrics.append(LossTerm('perc'))
+    for w, i, term in ((perc_w, 0, 'perc'), (perc_eyes_w, 2, 'perc_eyes')):   # perceptual terms: the gender classifier's features, the eyes regressor's
+        if not w: continue
+        if cond_models is None or len(cond_models) <= i or cond_models[i] is None: raise FaceError(f'{term}_w needs its network in cond_models=(gender, attributes, eyes)')
+        cbs.append(Perceptual(cond_models[i], w=w, term=term)); metrics.append(LossTerm(term))
     if ema: cbs.append(WeightAverage(ema))
     if work is not None: cbs.append(Checkpoint(work, dict(info or {}, size=size, latent=latent, widths=list(widths), beta=beta,
                                                           sharp=sharp, sharp_w=sharp_w, sharp_from=sharp_from, sharp2=sharp2, sharp2_from=sharp2_from, sharp2_w=sharp2_w, warmup=warmup,
-                                                          cond_w=cond_w, cond_from=cond_from, cond_robust=cond_robust, sample_w=sample_w, disc=disc, zadv_w=zadv_w, zadv_from=zadv_from, perc_w=perc_w, ema=ema, r1=r1,
+                                                          cond_w=cond_w, cond_from=cond_from, cond_robust=cond_robust, sample_w=sample_w, disc=disc, zadv_w=zadv_w, zadv_from=zadv_from, perc_w=perc_w, perc_eyes_w=perc_eyes_w, ema=ema, r1=r1,
                                                           precision=chosen)))
     learn = Learner(dls, model, loss_func=lf, metrics=metrics, cbs=cbs)
     learn.model.to(memory_format=torch.channels_last)   # the batches are channels_last too
@@ -617,7 +625,7 @@ def train_cvae(work:Path,               # working folder with the cache and cond
                             f'this run is size {size}: pass --size {old.get("size")}, or delete the checkpoint to start again')
         changed = {k: [old.get(k), v] for k, v in kw.items() if (list(v) if isinstance(v, tuple) else v) != old.get(k)}   # settings this resume changes (or adds): the config keeps them
         resumes = [*old.get('resumes', []), *([dict(epoch=state['epoch'], **changed)] if changed else [])]
-        for k in ('beta', 'sharp', 'sharp_w', 'sharp_from', 'sharp2', 'sharp2_from', 'sharp2_w', 'warmup', 'cond_w', 'cond_from', 'cond_robust', 'sample_w', 'disc', 'zadv_w', 'zadv_from', 'perc_w', 'ema', 'r1', 'prior_k', 'latent', 'widths', 'bs', 'lr', 'limit', 'recipe', 'command'):
+        for k in ('beta', 'sharp', 'sharp_w', 'sharp_from', 'sharp2', 'sharp2_from', 'sharp2_w', 'warmup', 'cond_w', 'cond_from', 'cond_robust', 'sample_w', 'disc', 'zadv_w', 'zadv_from', 'perc_w', 'perc_eyes_w', 'ema', 'r1', 'prior_k', 'latent', 'widths', 'bs', 'lr', 'limit', 'recipe', 'command'):
             if k in old: kw.setdefault(k, old[k])
         bs, lr, limit = kw.pop('bs', None) or bs, kw.pop('lr', None) or lr, kw.pop('limit', None)
         if 'widths' in kw: kw['widths'] = tuple(kw['widths'])
@@ -650,10 +658,9 @@ def train_cvae(work:Path,               # working folder with the cache and cond
     torch.manual_seed(seed); random.seed(seed); np.random.seed(seed)
     dls = cvae_dls(work, size, bs // n, seed=seed, limit=limit, device=dev)
     info = dict(epochs=epochs, recipe=recipe, command=command, bs=bs, processes=n, lr=lr, limit=limit, seed=seed, init=str(init) if init else None, base=base, resumes=resumes, prior_k=prior_k, cond_names=list(COND_NAMES), n_train=len(dls.train.dataset))
-    if kw.get('cond_w') or kw.get('perc_w'):
-        try: kw['cond_models'] = (load_gender_model(work)[0], attributes_model(work) if kw.get('cond_w') else None)
-        except FaceError as e: raise FaceError(f'the condition-consistency and perceptual terms need the condition models in {work} ({e}); '
-                                               'train them (facecvae-gender, facecvae-attributes) or pass --cond_w 0 --perc_w 0') from None
+    try: kw['cond_models'] = condition_nets(work, **{k: kw.get(k) for k in ('cond_w', 'perc_w', 'perc_eyes_w')})
+    except FaceError as e: raise FaceError(f'the condition-consistency and perceptual terms need the condition models in {work} ({e}); '
+                                           'train them (facecvae-gender, facecvae-attributes) or pass --cond_w 0 --perc_w 0 --perc_eyes_w 0') from None
     if state is None and rank == 0:   # a fresh run: no checkpoint, log lines or sample grids from an earlier one (once the inputs have loaded)
         ck.unlink(missing_ok=True); (work/LOG).unlink(missing_ok=True); shutil.rmtree(work/SAMPLES, ignore_errors=True)
     learn = cvae_learner(dls, size, work=work, info=info, prior_k=prior_k, **kw)
@@ -731,6 +738,7 @@ def facecvae_train(work_dir:str,             # working folder with the cache and
                    zadv_w:float=None,        # weight of the adversary on the latent (`LatentAdv`; 0: off)
                    zadv_from:int=None,       # epoch (0-based) from which the encoder is pushed by it
                    perc_w:float=None,        # weight of the perceptual term (gender classifier's features; 0: off)
+                   perc_eyes_w:float=None,   # weight of a second one on the eyes regressor's features (the eye band; 0: off)
                    ema:float=None,           # decay of the moving average of the weights that the run saves (`WeightAverage`; 0: off)
                    r1:float=None,            # weight of the R1 penalty on the discriminator (0: off)
                    prior_k:int=None,         # Gaussians in the latent prior fitted after training (1: one Gaussian)
@@ -748,7 +756,7 @@ def facecvae_train(work_dir:str,             # working folder with the cache and
         t0 = time.time()
         kw = dict(sharp=sharp, sharp_w=sharp_w, cond_w=cond_w, cond_from=cond_from, cond_robust=cond_robust, beta=beta, sharp_from=sharp_from,
                   sharp2=sharp2, sharp2_from=sharp2_from, sharp2_w=sharp2_w,
-                  sample_w=sample_w, disc=disc, zadv_w=zadv_w, zadv_from=zadv_from, perc_w=perc_w, ema=ema, r1=r1, prior_k=prior_k)
+                  sample_w=sample_w, disc=disc, zadv_w=zadv_w, zadv_from=zadv_from, perc_w=perc_w, perc_eyes_w=perc_eyes_w, ema=ema, r1=r1, prior_k=prior_k)
         learn = train_cvae(work_dir, epochs, size, bs, lr, resume=resume, limit=limit, init=init, recipe=recipe,
                            command=shlex.join(['facecvae-train', *sys.argv[1:]]), **{k: v for k, v in kw.items() if v is not None})
         end_distrib()                                      # several processes: all end together, the process group closed

@@ -4,9 +4,7 @@ warnings.filterwarnings('ignore')
 from pathlib import Path
 import torch
 from steptimer import StepTimer
-from facecvae.train import cvae_dls, cvae_learner, make_tiny_work, recipe_settings, RECIPES, DEFAULT_RECIPE
-from facecvae.gender import load_gender_model
-from facecvae.attributes import attributes_model
+from facecvae.train import cvae_dls, cvae_learner, make_tiny_work, recipe_settings, condition_nets, RECIPES, DEFAULT_RECIPE
 from facecvae.preprocess import DEFAULT_SIZE
 from facecvae.device import cpu_capability, as_device
 
@@ -20,7 +18,7 @@ a = p.parse_args()
 
 kw = recipe_settings(a.recipe); kw.pop('recipe'); epochs, _ = kw.pop('epochs'), kw.pop('prior_k', None)
 work = Path(a.work) if a.work else make_tiny_work(Path(tempfile.mkdtemp()), n=-(-a.bs * (a.batches + 3) * 20 // 19), size=DEFAULT_SIZE)
-if kw.get('cond_w') or kw.get('perc_w'): kw['cond_models'] = (load_gender_model(work)[0], attributes_model(work) if kw.get('cond_w') else None)
+kw['cond_models'] = condition_nets(work, kw.get('cond_w'), kw.get('perc_w'), kw.get('perc_eyes_w'))
 dev = as_device(None); sync = torch.cuda.synchronize if dev.type == 'cuda' else (lambda: None)
 dls = cvae_dls(work, DEFAULT_SIZE, a.bs, device=dev)
 n_train = len(dls.train.dataset) if a.work else 16029   # the training split of ../shared/faces
