@@ -524,7 +524,7 @@ def training_terms(r:dict)->str:
             + (f' + {"robust " if r.get("cond_robust") else ""}condition consistency (weight {r["cond_w"]}, from epoch {r.get("cond_from", 0) + 1})' if r.get('cond_w') else '')
             + (f' + an adversary on the latent (weight {r["zadv_w"]})' if r.get('zadv_w') else '')
             + (f' + a perceptual term on the gender classifier\'s features (weight {r["perc_w"]})' if r.get('perc_w') else '')
-            + (f' + a perceptual term on the eyes regressor\'s features (weight {r["perc_eyes_w"]})' if r.get('perc_eyes_w') else '')
+            + (f' + a perceptual term on the eyes regressor\'s features (weight {r["perc_eyes_w"]}' + (f', from epoch {r["perc_eyes_from"] + 1}' if r.get('perc_eyes_from') else '') + ')' if r.get('perc_eyes_w') else '')
             + (f' + adversarial term on prior samples (weight {r["sample_w"]})' if r.get('sample_w') else '')
             + (' with the blur discriminator' if r.get('disc') == 'blur' and needs_disc(r.get('sharp'), r.get('sharp2')) else '')
             + (f', recipe `{r["recipe"]}`' if r.get('recipe') else '') + (f' (`{r["command"]}`)' if r.get('command') else '')

@@ -547,7 +547,7 @@ def condition_nets(work:Path, cond_w:float=0., perc_w:float=0., perc_eyes_w:floa
 
 def cvae_learner(dls:DataLoaders, size:int=DEFAULT_SIZE, latent:int=128, widths:tuple=(32, 64, 128, 256),
                  beta:float=0.05, sharp:str='grad', sharp_w:float=None, cond_w:float=0., cond_from:int=1, cond_models:tuple=None,
-                 sample_w:float=0., disc:str='strided', zadv_w:float=0., zadv_from:int=0, cond_robust:bool=False, perc_w:float=0., perc_eyes_w:float=0.,
+                 sample_w:float=0., disc:str='strided', zadv_w:float=0., zadv_from:int=0, cond_robust:bool=False, perc_w:float=0., perc_eyes_w:float=0., perc_eyes_from:int=0,
                  sharp_from:int=1, sharp2:str=None, sharp2_from:int=None, sharp2_w:float=None, ema:float=0., r1:float=0., warmup:float=1., work:Path=None, info:dict=None,
                  prior_k:int=1,          # Gaussians in the prior `SampleAdv` draws from
                  precision:str=None,     # auto, fp32, bf16 or fp16 (default: $FACECVAE_PRECISION, else auto)
@@ -569,14 +569,14 @@ def cvae_learner(dls:DataLoaders, size:int=DEFAULT_SIZE, latent:int=128, widths:
         cbs.append(CondConsistency(*cond_models[:2], w=cond_w, start=cond_from, robust=cond_robust)); metrics.append(LossTerm('cond'))
     if sample_w: cbs.append(SampleAdv(sample_w, k=prior_k)); metrics.append(LossTerm('adv'))
     if zadv_w: cbs.append(LatentAdv(latent, w=zadv_w, start=zadv_from)); metrics.append(LossTerm('zinfo'))
-    for w, i, term in ((perc_w, 0, 'perc'), (perc_eyes_w, 2, 'perc_eyes')):   # perceptual terms: the gender classifier's features, the eyes regressor's
+    for w, i, term, start in ((perc_w, 0, 'perc', 0), (perc_eyes_w, 2, 'perc_eyes', perc_eyes_from)):   # perceptual terms: the gender classifier's features, the eyes regressor's
         if not w: continue
         if cond_models is None or len(cond_models) <= i or cond_models[i] is None: raise FaceError(f'{term}_w needs its network in cond_models=(gender, attributes, eyes)')
-        cbs.append(Perceptual(cond_models[i], w=w, term=term)); metrics.append(LossTerm(term))
+        cbs.append(Perceptual(cond_models[i], w=w, start=start, term=term)); metrics.append(LossTerm(term))
     if ema: cbs.append(WeightAverage(ema))
     if work is not None: cbs.append(Checkpoint(work, dict(info or {}, size=size, latent=latent, widths=list(widths), beta=beta,
                                                           sharp=sharp, sharp_w=sharp_w, sharp_from=sharp_from, sharp2=sharp2, sharp2_from=sharp2_from, sharp2_w=sharp2_w, warmup=warmup,
-                                                          cond_w=cond_w, cond_from=cond_from, cond_robust=cond_robust, sample_w=sample_w, disc=disc, zadv_w=zadv_w, zadv_from=zadv_from, perc_w=perc_w, perc_eyes_w=perc_eyes_w, ema=ema, r1=r1,
+                                                          cond_w=cond_w, cond_from=cond_from, cond_robust=cond_robust, sample_w=sample_w, disc=disc, zadv_w=zadv_w, zadv_from=zadv_from, perc_w=perc_w, perc_eyes_w=perc_eyes_w, perc_eyes_from=perc_eyes_from, ema=ema, r1=r1,
                                                           precision=chosen)))
     learn = Learner(dls, model, loss_func=lf, metrics=metrics, cbs=cbs)
     learn.model.to(memory_format=torch.channels_last)   # the batches are channels_last too
@@ -625,7 +625,7 @@ def train_cvae(work:Path,               # working folder with the cache and cond
                             f'this run is size {size}: pass --size {old.get("size")}, or delete the checkpoint to start again')
         changed = {k: [old.get(k), v] for k, v in kw.items() if (list(v) if isinstance(v, tuple) else v) != old.get(k)}   # settings this resume changes (or adds): the config keeps them
         resumes = [*old.get('resumes', []), *([dict(epoch=state['epoch'], **changed)] if changed else [])]
-        for k in ('beta', 'sharp', 'sharp_w', 'sharp_from', 'sharp2', 'sharp2_from', 'sharp2_w', 'warmup', 'cond_w', 'cond_from', 'cond_robust', 'sample_w', 'disc', 'zadv_w', 'zadv_from', 'perc_w', 'perc_eyes_w', 'ema', 'r1', 'prior_k', 'latent', 'widths', 'bs', 'lr', 'limit', 'recipe', 'command'):
+        for k in ('beta', 'sharp', 'sharp_w', 'sharp_from', 'sharp2', 'sharp2_from', 'sharp2_w', 'warmup', 'cond_w', 'cond_from', 'cond_robust', 'sample_w', 'disc', 'zadv_w', 'zadv_from', 'perc_w', 'perc_eyes_w', 'perc_eyes_from', 'ema', 'r1', 'prior_k', 'latent', 'widths', 'bs', 'lr', 'limit', 'recipe', 'command'):
             if k in old: kw.setdefault(k, old[k])
         bs, lr, limit = kw.pop('bs', None) or bs, kw.pop('lr', None) or lr, kw.pop('limit', None)
         if 'widths' in kw: kw['widths'] = tuple(kw['widths'])
@@ -739,6 +739,7 @@ def facecvae_train(work_dir:str,             # working folder with the cache and
                    zadv_from:int=None,       # epoch (0-based) from which the encoder is pushed by it
                    perc_w:float=None,        # weight of the perceptual term (gender classifier's features; 0: off)
                    perc_eyes_w:float=None,   # weight of a second one on the eyes regressor's features (the eye band; 0: off)
+                   perc_eyes_from:int=None,  # epoch (0-based) from which that eye term is on
                    ema:float=None,           # decay of the moving average of the weights that the run saves (`WeightAverage`; 0: off)
                    r1:float=None,            # weight of the R1 penalty on the discriminator (0: off)
                    prior_k:int=None,         # Gaussians in the latent prior fitted after training (1: one Gaussian)
@@ -756,7 +757,7 @@ def facecvae_train(work_dir:str,             # working folder with the cache and
         t0 = time.time()
         kw = dict(sharp=sharp, sharp_w=sharp_w, cond_w=cond_w, cond_from=cond_from, cond_robust=cond_robust, beta=beta, sharp_from=sharp_from,
                   sharp2=sharp2, sharp2_from=sharp2_from, sharp2_w=sharp2_w,
-                  sample_w=sample_w, disc=disc, zadv_w=zadv_w, zadv_from=zadv_from, perc_w=perc_w, perc_eyes_w=perc_eyes_w, ema=ema, r1=r1, prior_k=prior_k)
+                  sample_w=sample_w, disc=disc, zadv_w=zadv_w, zadv_from=zadv_from, perc_w=perc_w, perc_eyes_w=perc_eyes_w, perc_eyes_from=perc_eyes_from, ema=ema, r1=r1, prior_k=prior_k)
         learn = train_cvae(work_dir, epochs, size, bs, lr, resume=resume, limit=limit, init=init, recipe=recipe,
                            command=shlex.join(['facecvae-train', *sys.argv[1:]]), **{k: v for k, v in kw.items() if v is not None})
         end_distrib()                                      # several processes: all end together, the process group closed
