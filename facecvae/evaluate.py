@@ -429,6 +429,7 @@ def evaluate(model:Path=None,          # the C-VAE folder or decoder file (defau
             say(f'refining the latents of {m} photos ({refine} steps)')
             rec = timed('refine', reconstruct, enc, dec, a, cA, refine, cfg.get('beta') or 0.05, mu); mse = float(F.mse_loss(rec, a))
             rep.update(refine_steps=refine, recon_refined_mse=mse, recon_refined_psnr=psnr(mse)); recs.append(('recon_refined', as_uint8_nhwc(rec)))
+        recs.append(('swapped', as_uint8_nhwc(timed('reconstruct', decode, dec, mu, cA.roll(1, 0)))))   # each photo's latent with the next photo's conditions
         sample_sheet(S, A).save(out/'sheet.png')
         rep['grid_ratio'] = grid_energy(S) / grid_energy(A)
         try:
@@ -470,6 +471,7 @@ def report_md(rep:dict)->str:
               *(f'| {name} | {_v(rep, "fid_" + k, ".1f")} | {_v(rep, "kid_" + k, ".1f")} ± {_v(rep, "kid_" + k + "_std", ".1f")} |'
                 for k, name in (('samples', 'prior samples (the photos\' own conditions)'), ('recon', 'reconstructions of the photos (the encoder\'s latent)'),
                                 ('recon_refined', f'reconstructions, latent refined ({rep.get("refine_steps")} steps, as photo editing does)'),
+                                ('swapped', 'a photo\'s latent with another photo\'s conditions (what samples lose to the conditions)'),
                                 ('floor', 'floor: other real photos')) if k != 'recon_refined' or 'recon_refined_mse' in rep),
               '', f'Reconstruction of the reference photos: MSE {_v(rep, "recon_mse", ".5f")}, PSNR {_v(rep, "recon_psnr", ".2f")} dB'
               + (f'; with the latent refined: MSE {_v(rep, "recon_refined_mse", ".5f")}, PSNR {_v(rep, "recon_refined_psnr", ".2f")} dB.' if 'recon_refined_mse' in rep else '.'), '']
