@@ -429,7 +429,7 @@ def evaluate(model:Path=None,          # the C-VAE folder or decoder file (defau
             say(f'refining the latents of {m} photos ({refine} steps)')
             rec = timed('refine', reconstruct, enc, dec, a, cA, refine, cfg.get('beta') or 0.05, mu); mse = float(F.mse_loss(rec, a))
             rep.update(refine_steps=refine, recon_refined_mse=mse, recon_refined_psnr=psnr(mse)); recs.append(('recon_refined', as_uint8_nhwc(rec)))
-        recs.append(('swapped', as_uint8_nhwc(timed('reconstruct', decode, dec, mu, cA.roll(1, 0)))))   # each photo's latent with the next photo's conditions
+        recs.append(('swapped', as_uint8_nhwc(timed('swapped', decode, dec, mu, cA.roll(1, 0)))))   # each photo's latent with the next photo's conditions
         sample_sheet(S, A).save(out/'sheet.png')
         rep['grid_ratio'] = grid_energy(S) / grid_energy(A)
         try:

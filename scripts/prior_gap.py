@@ -11,14 +11,13 @@ import sys, json, time, numpy as np, torch, torch.nn as nn
 from pathlib import Path
 from sklearn.mixture import GaussianMixture
 from facecvae.preprocess import COND_NAMES
-from facecvae.device import autocast_for
 from facecvae.model import load_cvae_part, decode
 from facecvae.conditions import cvae_data, valid_idx
 from facecvae.generate import load_decoder, find_model
 from facecvae.evaluate import real_sets, inception_features, fid, kid, as_uint8_nhwc, encode_means
 
 def mixture(z, k=10):
-    "A full-covariance Gaussian mixture fitted as `fit_latent_prior` fits it."
+    "A full-covariance Gaussian mixture fitted as `fit_latent_prior` fits it, but with up to 300 EM steps (it takes 200)."
     g = GaussianMixture(k, covariance_type='full', reg_covar=1e-4, max_iter=300, random_state=0).fit(z.double().numpy())
     return (torch.from_numpy(a) for a in (g.means_, g.covariances_, g.weights_))
 
