@@ -32,10 +32,11 @@ __all__ = ['CHECKPOINT', 'LOG', 'SAMPLES', 'RECIPES', 'DEFAULT_RECIPE', 'CVAEDL'
            'kl_div', 'grad_loss', 'fft_loss', 'BlurDown', 'PatchDisc', 'frozen', 'fm_loss', 'CVAELoss', 'LossTerm',
            'comm_device', 'unwrap', 'launched', 'cpu_asked', 'init_distrib', 'end_distrib', 'same_everywhere',
            'mean_grads', 'KLWarmup', 'SharpnessFrom', 'SharpnessSwitch', 'DiscStep', 'NanGuard', 'judge_view',
-           'CondConsistency', 'SampleAdv', 'sampling_prior', 'LatentAdv', 'Perceptual', 'WeightAverage',
-           'default_conditions', 'sample_grid_conditions', 'sample_grid', 'gather_objects', 'append_log', 'Checkpoint',
-           'trim_log', 'recipe_settings', 'check_disc_settings', 'condition_nets', 'cvae_learner', 'cond_range',
-           'reference_info', 'train_cvae', 'accelerate_cpu_processes', 'start_processes', 'facecvae_train']
+           'CondConsistency', 'push_fakes', 'SampleAdv', 'sampling_prior', 'SwapAdv', 'LatentAdv', 'Perceptual',
+           'WeightAverage', 'default_conditions', 'sample_grid_conditions', 'sample_grid', 'gather_objects',
+           'append_log', 'Checkpoint', 'trim_log', 'recipe_settings', 'check_disc_settings', 'condition_nets',
+           'cvae_learner', 'cond_range', 'reference_info', 'train_cvae', 'accelerate_cpu_processes', 'start_processes',
+           'facecvae_train']
 
 # %% ../nbs/05_train.ipynb #b1b68174
 class CVAEDL(ArrayDL):
@@ -344,6 +345,14 @@ class CondConsistency(Callback):
         if self.training: self.learn.loss_grad = self.loss_grad + self.w * term
 
 # %% ../nbs/05_train.ipynb #98f5cb28
+def push_fakes(learn:Learner, img:torch.Tensor, w:float, name:str):
+    "Add `w` times the discriminator's hinge generator loss on `img` to the loss (logged as `name`); `DiscStep` then also trains the discriminator on them."
+    with frozen(learn.loss_func.disc): term = -learn.loss_func.disc(img).float().mean()   # in the learner's precision
+    learn.loss_func.last[name] = term.detach()
+    if not learn.training: return
+    learn.loss_grad = learn.loss_grad + w * term; prev = getattr(learn, 'sample_fakes', None)
+    learn.sample_fakes = img.detach() if prev is None else torch.cat([prev, img.detach()])   # several such terms: the discriminator sees them all
+
 class SampleAdv(Callback):
     "Decode prior samples with the batch's conditions; the decoder is pushed to make the discriminator call them real."
     order = 8
@@ -357,14 +366,35 @@ class SampleAdv(Callback):
     def after_loss(self):
         if not self.on: self.loss_func.last['adv'] = torch.zeros((), device=self.xb[0].device); return
         x, c = self.xb; k = max(1, int(len(x) * self.frac)); dec = unwrap(self.model).decoder
-        img = dec(dec.sample_z(k).to(x.device), c[:k])
-        with frozen(self.loss_func.disc): term = -self.loss_func.disc(img).float().mean()   # in the learner's precision
-        self.loss_func.last['adv'] = term.detach()
-        if self.training: self.learn.loss_grad = self.loss_grad + self.w * term; self.learn.sample_fakes = img.detach()
+        push_fakes(self.learn, dec(dec.sample_z(k).to(x.device), c[:k]), self.w, 'adv')
 
 def sampling_prior(learn:Learner)->bool:
     "True when a `SampleAdv` of `learn` acted in its last epoch: the latent prior it fitted then is the one the decoder's samples were trained on."
     return any(isinstance(c, SampleAdv) and c.on for c in learn.cbs)
+
+# %% ../nbs/05_train.ipynb #f6f9522b
+class SwapAdv(Callback):
+    "Decode the batch's encoder means with the batch's conditions rolled by one: the discriminator judges them, and the frozen encoder must read the latent back."
+    order = 8
+    def __init__(self, w:float=0.005,      # weight of the hinge generator loss on the swapped decodes
+                 cycle:float=0.02,        # weight of the latent cycle: the share of the latents' variance the encoder does not read back from their decodes
+                 frac:float=0.5):         # share of the batch swapped
+        self.w, self.cycle, self.frac, self.on = w, cycle, frac, False
+    def before_epoch(self): self.on = self.loss_func.sharp_on and needs_disc(self.loss_func.sharp)   # the epochs that play the discriminator
+    def after_loss(self):
+        last = self.loss_func.last
+        x, c = self.xb
+        if not self.on or len(x) < 2: last['swap'] = last['cycle'] = torch.zeros((), device=x.device); return   # one photo: nothing to swap with
+        k = max(1, int(len(x) * self.frac)); m = unwrap(self.model); mu = self.pred[1].detach().float()
+        z, c2 = mu[:k], c.roll(1, 0)[:k]
+        img = m.decoder(z, c2); was = m.encoder.training; m.encoder.eval()
+        try:
+            with frozen(m.encoder): back = m.encoder(img, c2)[0]
+        finally: m.encoder.train(was)
+        cyc = F.mse_loss(back.float(), z) / mu.var(0).mean().clamp_min(1e-6); last['cycle'] = cyc.detach()   # the whole batch's spread
+        push_fakes(self.learn, img, self.w, 'swap')
+        if self.training: self.learn.loss_grad = self.loss_grad + self.cycle * cyc
+
 
 # %% ../nbs/05_train.ipynb #602e5a8d
 class LatentAdv(Callback):
@@ -534,10 +564,11 @@ def recipe_settings(recipe:str=DEFAULT_RECIPE, **kw)->dict:
 
 
 # %% ../nbs/05_train.ipynb #d06b8210
-def check_disc_settings(sharp:str, sample_w:float, disc:str, sharp2:str=None):
+def check_disc_settings(sharp:str, sample_w:float, disc:str, sharp2:str=None, swap_w:float=0.):
     "One clear error for discriminator settings that do not go together."
     if disc not in ('strided', 'blur'): raise FaceError(f'disc {disc!r} is not one of strided, blur')
-    if sample_w and not needs_disc(sharp, sharp2): raise FaceError(f'sample_w needs the discriminator of sharp or sharp2 "gan" or "fm", not sharp={sharp!r}, sharp2={sharp2!r}')
+    for k, w in dict(sample_w=sample_w, swap_w=swap_w).items():
+        if w and not needs_disc(sharp, sharp2): raise FaceError(f'{k} needs the discriminator of sharp or sharp2 "gan" or "fm", not sharp={sharp!r}, sharp2={sharp2!r}')
 
 def condition_nets(work:Path, cond_w:float=0., perc_w:float=0., perc_eyes_w:float=0.)->tuple:
     "The frozen networks that terms of these weights need, from `work`: (gender classifier, attributes, eyes regressor), None where unused; None if none is."
@@ -547,14 +578,14 @@ def condition_nets(work:Path, cond_w:float=0., perc_w:float=0., perc_eyes_w:floa
 
 def cvae_learner(dls:DataLoaders, size:int=DEFAULT_SIZE, latent:int=128, widths:tuple=(32, 64, 128, 256),
                  beta:float=0.05, sharp:str='grad', sharp_w:float=None, cond_w:float=0., cond_from:int=1, cond_models:tuple=None,
-                 sample_w:float=0., disc:str='strided', zadv_w:float=0., zadv_from:int=0, cond_robust:bool=False, perc_w:float=0., perc_eyes_w:float=0., perc_eyes_from:int=0,
+                 sample_w:float=0., swap_w:float=0., disc:str='strided', zadv_w:float=0., zadv_from:int=0, cond_robust:bool=False, perc_w:float=0., perc_eyes_w:float=0., perc_eyes_from:int=0,
                  sharp_from:int=1, sharp2:str=None, sharp2_from:int=None, sharp2_w:float=None, ema:float=0., r1:float=0., warmup:float=1., work:Path=None, info:dict=None,
                  prior_k:int=1,          # Gaussians in the prior `SampleAdv` draws from
                  precision:str=None,     # auto, fp32, bf16 or fp16 (default: $FACECVAE_PRECISION, else auto)
                 )->Learner:
     "A fastai Learner for the C-VAE with its loss, metrics and callbacks (checkpoints when `work` is given)."
     model = CVAE(size, len(COND_NAMES), latent, widths)
-    check_disc_settings(sharp, sample_w, disc, sharp2)
+    check_disc_settings(sharp, sample_w, disc, sharp2, swap_w)
     dnet = PatchDisc(blur=disc == 'blur') if needs_disc(sharp, sharp2) else None
     chosen = compute_precision(dls.device, precision)
     if dnet is not None: dnet.to(memory_format=torch.channels_last)   # 2.7x faster on the CPU (blur, bf16); what GPUs prefer too
@@ -568,6 +599,7 @@ def cvae_learner(dls:DataLoaders, size:int=DEFAULT_SIZE, latent:int=128, widths:
         if cond_models is None: raise FaceError('cond_w needs the condition models (cond_models=(gender, attributes))')
         cbs.append(CondConsistency(*cond_models[:2], w=cond_w, start=cond_from, robust=cond_robust)); metrics.append(LossTerm('cond'))
     if sample_w: cbs.append(SampleAdv(sample_w, k=prior_k)); metrics.append(LossTerm('adv'))
+    if swap_w: cbs.append(SwapAdv(swap_w)); metrics += [LossTerm('swap'), LossTerm('cycle')]
     if zadv_w: cbs.append(LatentAdv(latent, w=zadv_w, start=zadv_from)); metrics.append(LossTerm('zinfo'))
     for w, i, term, start in ((perc_w, 0, 'perc', 0), (perc_eyes_w, 2, 'perc_eyes', perc_eyes_from)):   # perceptual terms: the gender classifier's features, the eyes regressor's
         if not w: continue
@@ -576,7 +608,7 @@ def cvae_learner(dls:DataLoaders, size:int=DEFAULT_SIZE, latent:int=128, widths:
     if ema: cbs.append(WeightAverage(ema))
     if work is not None: cbs.append(Checkpoint(work, dict(info or {}, size=size, latent=latent, widths=list(widths), beta=beta,
                                                           sharp=sharp, sharp_w=sharp_w, sharp_from=sharp_from, sharp2=sharp2, sharp2_from=sharp2_from, sharp2_w=sharp2_w, warmup=warmup,
-                                                          cond_w=cond_w, cond_from=cond_from, cond_robust=cond_robust, sample_w=sample_w, disc=disc, zadv_w=zadv_w, zadv_from=zadv_from, perc_w=perc_w, perc_eyes_w=perc_eyes_w, perc_eyes_from=perc_eyes_from, ema=ema, r1=r1,
+                                                          cond_w=cond_w, cond_from=cond_from, cond_robust=cond_robust, sample_w=sample_w, swap_w=swap_w, disc=disc, zadv_w=zadv_w, zadv_from=zadv_from, perc_w=perc_w, perc_eyes_w=perc_eyes_w, perc_eyes_from=perc_eyes_from, ema=ema, r1=r1,
                                                           precision=chosen)))
     learn = Learner(dls, model, loss_func=lf, metrics=metrics, cbs=cbs)
     learn.model.to(memory_format=torch.channels_last)   # the batches are channels_last too
@@ -625,7 +657,7 @@ def train_cvae(work:Path,               # working folder with the cache and cond
                             f'this run is size {size}: pass --size {old.get("size")}, or delete the checkpoint to start again')
         changed = {k: [old.get(k), v] for k, v in kw.items() if (list(v) if isinstance(v, tuple) else v) != old.get(k)}   # settings this resume changes (or adds): the config keeps them
         resumes = [*old.get('resumes', []), *([dict(epoch=state['epoch'], **changed)] if changed else [])]
-        for k in ('beta', 'sharp', 'sharp_w', 'sharp_from', 'sharp2', 'sharp2_from', 'sharp2_w', 'warmup', 'cond_w', 'cond_from', 'cond_robust', 'sample_w', 'disc', 'zadv_w', 'zadv_from', 'perc_w', 'perc_eyes_w', 'perc_eyes_from', 'ema', 'r1', 'prior_k', 'latent', 'widths', 'bs', 'lr', 'limit', 'recipe', 'command'):
+        for k in ('beta', 'sharp', 'sharp_w', 'sharp_from', 'sharp2', 'sharp2_from', 'sharp2_w', 'warmup', 'cond_w', 'cond_from', 'cond_robust', 'sample_w', 'swap_w', 'disc', 'zadv_w', 'zadv_from', 'perc_w', 'perc_eyes_w', 'perc_eyes_from', 'ema', 'r1', 'prior_k', 'latent', 'widths', 'bs', 'lr', 'limit', 'recipe', 'command'):
             if k in old: kw.setdefault(k, old[k])
         bs, lr, limit = kw.pop('bs', None) or bs, kw.pop('lr', None) or lr, kw.pop('limit', None)
         if 'widths' in kw: kw['widths'] = tuple(kw['widths'])
@@ -642,7 +674,7 @@ def train_cvae(work:Path,               # working folder with the cache and cond
         if kw.get(k) == 'none': kw[k] = None
     if kw.get('sharp2') and kw.get('sharp2_from') is None: raise FaceError(f'--sharp2 {kw["sharp2"]} needs --sharp2_from EPOCH (0-based), the epoch it takes over from --sharp')
     if bs % n: raise FaceError(f'--bs {bs} is not a multiple of the {n} processes; each process takes bs / {n} images a step')
-    check_disc_settings(kw.get('sharp', 'grad'), kw.get('sample_w', 0.), kw.get('disc', 'strided'), kw.get('sharp2'))   # before anything is moved or deleted
+    check_disc_settings(kw.get('sharp', 'grad'), kw.get('sample_w', 0.), kw.get('disc', 'strided'), kw.get('sharp2'), kw.get('swap_w', 0.))   # before anything is moved or deleted
     if init is not None and state is None:   # checked and loaded before anything of an earlier run is moved or deleted
         init = Path(init); init = init if init.suffix == '.pth' else init/'cvae_model.pth'
         init_model, bcfg = load_cvae_part(init, 'model')
@@ -734,6 +766,7 @@ def facecvae_train(work_dir:str,             # working folder with the cache and
                    sharp2_from:int=None,     # epoch (0-based) of that switch
                    sharp2_w:float=None,      # its weight (defaults as for --sharp)
                    sample_w:float=None,      # weight of the adversarial term on prior samples, in the discriminator's stage (needs --sharp or --sharp2 gan or fm; 0: off)
+                   swap_w:float=None,        # weight of the adversarial term on swapped pairs (`SwapAdv`: encoder latents with other photos' conditions), in the discriminator's stage (0: off)
                    disc:str=None,            # discriminator of gan/fm: strided (4x4 convs, stride 2) or blur (3x3 convs, blurred downsampling)
                    zadv_w:float=None,        # weight of the adversary on the latent (`LatentAdv`; 0: off)
                    zadv_from:int=None,       # epoch (0-based) from which the encoder is pushed by it
@@ -757,7 +790,7 @@ def facecvae_train(work_dir:str,             # working folder with the cache and
         t0 = time.time()
         kw = dict(sharp=sharp, sharp_w=sharp_w, cond_w=cond_w, cond_from=cond_from, cond_robust=cond_robust, beta=beta, sharp_from=sharp_from,
                   sharp2=sharp2, sharp2_from=sharp2_from, sharp2_w=sharp2_w,
-                  sample_w=sample_w, disc=disc, zadv_w=zadv_w, zadv_from=zadv_from, perc_w=perc_w, perc_eyes_w=perc_eyes_w, perc_eyes_from=perc_eyes_from, ema=ema, r1=r1, prior_k=prior_k)
+                  sample_w=sample_w, swap_w=swap_w, disc=disc, zadv_w=zadv_w, zadv_from=zadv_from, perc_w=perc_w, perc_eyes_w=perc_eyes_w, perc_eyes_from=perc_eyes_from, ema=ema, r1=r1, prior_k=prior_k)
         learn = train_cvae(work_dir, epochs, size, bs, lr, resume=resume, limit=limit, init=init, recipe=recipe,
                            command=shlex.join(['facecvae-train', *sys.argv[1:]]), **{k: v for k, v in kw.items() if v is not None})
         end_distrib()                                      # several processes: all end together, the process group closed
