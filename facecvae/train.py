@@ -382,8 +382,7 @@ class SwapAdv(Callback):
         self.w, self.cycle, self.frac, self.on = w, cycle, frac, False
     def before_epoch(self): self.on = self.loss_func.sharp_on and needs_disc(self.loss_func.sharp)   # the epochs that play the discriminator
     def after_loss(self):
-        last = self.loss_func.last
-        x, c = self.xb
+        last, (x, c) = self.loss_func.last, self.xb
         if not self.on or len(x) < 2: last['swap'] = last['cycle'] = torch.zeros((), device=x.device); return   # one photo: nothing to swap with
         k = max(1, int(len(x) * self.frac)); m = unwrap(self.model); mu = self.pred[1].detach().float()
         z, c2 = mu[:k], c.roll(1, 0)[:k]
