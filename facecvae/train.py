@@ -118,29 +118,31 @@ def fft_loss(r, x, alpha:float=1.):
     return (w * d2).mean()
 
 class BlurDown(nn.Module):
-    "Halve the resolution without aliasing: a [1, 2, 1] binomial blur, then every other pixel."
-    def __init__(self):
-        super().__init__(); k = torch.tensor([1., 2., 1.])
+    "Halve the resolution without aliasing: a [1, 2, 1] binomial blur, then every other pixel (`stride` 1: the blur alone)."
+    def __init__(self, stride:int=2):
+        super().__init__(); k = torch.tensor([1., 2., 1.]); self.stride = stride
         self.register_buffer('k', (k[:, None] * k / 16)[None, None], persistent=False)   # not in the state_dict: a constant
     def forward(self, x):
         p = F.pad(x, (1, 1, 1, 1), mode='reflect')   # float32 under CPU autocast, whatever `x` is
-        if x.dtype == torch.bfloat16: return F.avg_pool2d(F.avg_pool2d(p, 2, 1), 2)   # two 2x2 box filters: the same blur; autocast would run a conv in bf16, 3x slower backward
-        return F.conv2d(p, self.k.to(p).expand(x.shape[1], 1, 3, 3), stride=2, groups=x.shape[1])   # one depthwise conv: faster in float32 on the AVX2-only CPU
+        if x.dtype == torch.bfloat16: return F.avg_pool2d(F.avg_pool2d(p, 2, 1), 2, self.stride)   # two 2x2 box filters: the same blur; autocast would run a conv in bf16, 3x slower backward
+        return F.conv2d(p, self.k.to(p).expand(x.shape[1], 1, 3, 3), stride=self.stride, groups=x.shape[1])   # one depthwise conv: faster in float32 on the AVX2-only CPU
 
 class PatchDisc(nn.Module):
     "A small patch discriminator: a real/fake score for each patch of the image."
     def __init__(self, ch:int=32, n:int=3,
-                 blur:bool=False):  # 3x3 convs at each resolution, then `BlurDown`, instead of 4x4 convs with stride 2
+                 blur:bool=False,   # 3x3 convs at each resolution, then `BlurDown`, instead of 4x4 convs with stride 2
+                 smooth:bool=False): # blur the image first: the finest band (2-pixel stripes, checkerboards) is invisible to it
         super().__init__(); layers, c = [], 3
+        self.pre = BlurDown(1) if smooth else nn.Identity()
         for i in range(n):
             conv = nn.Conv2d(c, ch * 2**i, 3, 1, 1) if blur else nn.Conv2d(c, ch * 2**i, 4, 2, 1)
             layers += [nn.utils.spectral_norm(conv), nn.LeakyReLU(0.2), *([BlurDown()] if blur else [])]; c = ch * 2**i
         self.net = nn.Sequential(*layers, nn.utils.spectral_norm(nn.Conv2d(c, 1, 3, 1, 1)))
         self.stage_end = BlurDown if blur else nn.LeakyReLU
-    def forward(self, x): return self.net(x * 2 - 1)
+    def forward(self, x): return self.net(self.pre(x * 2 - 1))
     def features(self, x)->list:
         "The activations after each downsampling stage (for feature matching)."
-        out, h = [], x * 2 - 1
+        out, h = [], self.pre(x * 2 - 1)
         for layer in self.net[:-1]:
             h = layer(h)
             if isinstance(layer, self.stage_end): out.append(h)
@@ -565,7 +567,7 @@ def recipe_settings(recipe:str=DEFAULT_RECIPE, **kw)->dict:
 # %% ../nbs/05_train.ipynb #d06b8210
 def check_disc_settings(sharp:str, sample_w:float, disc:str, sharp2:str=None, swap_w:float=0.):
     "One clear error for discriminator settings that do not go together."
-    if disc not in ('strided', 'blur'): raise FaceError(f'disc {disc!r} is not one of strided, blur')
+    if disc not in ('strided', 'blur', 'smooth'): raise FaceError(f'disc {disc!r} is not one of strided, blur, smooth')
     for k, w in dict(sample_w=sample_w, swap_w=swap_w).items():
         if w and not needs_disc(sharp, sharp2): raise FaceError(f'{k} needs the discriminator of sharp or sharp2 "gan" or "fm", not sharp={sharp!r}, sharp2={sharp2!r}')
 
@@ -585,7 +587,7 @@ def cvae_learner(dls:DataLoaders, size:int=DEFAULT_SIZE, latent:int=128, widths:
     "A fastai Learner for the C-VAE with its loss, metrics and callbacks (checkpoints when `work` is given)."
     model = CVAE(size, len(COND_NAMES), latent, widths)
     check_disc_settings(sharp, sample_w, disc, sharp2, swap_w)
-    dnet = PatchDisc(blur=disc == 'blur') if needs_disc(sharp, sharp2) else None
+    dnet = PatchDisc(blur=disc in ('blur', 'smooth'), smooth=disc == 'smooth') if needs_disc(sharp, sharp2) else None
     chosen = compute_precision(dls.device, precision)
     if dnet is not None: dnet.to(memory_format=torch.channels_last)   # 2.7x faster on the CPU (blur, bf16); what GPUs prefer too
     weight = lambda s, w: w if w is not None else dict(grad=0.5, fft=20., gan=0.01, fm=0.2).get(s, 0.)   # each kind's default weight
@@ -766,7 +768,7 @@ def facecvae_train(work_dir:str,             # working folder with the cache and
                    sharp2_w:float=None,      # its weight (defaults as for --sharp)
                    sample_w:float=None,      # weight of the adversarial term on prior samples, in the discriminator's stage (needs --sharp or --sharp2 gan or fm; 0: off)
                    swap_w:float=None,        # weight of the adversarial term on swapped pairs (`SwapAdv`: encoder latents with other photos' conditions), in the discriminator's stage (0: off)
-                   disc:str=None,            # discriminator of gan/fm: strided (4x4 convs, stride 2) or blur (3x3 convs, blurred downsampling)
+                   disc:str=None,            # discriminator of gan/fm: strided (4x4 convs, stride 2) , blur (3x3 convs, blurred downsampling) or smooth (blur, the image blurred first)
                    zadv_w:float=None,        # weight of the adversary on the latent (`LatentAdv`; 0: off)
                    zadv_from:int=None,       # epoch (0-based) from which the encoder is pushed by it
                    perc_w:float=None,        # weight of the perceptual term (gender classifier's features; 0: off)
