@@ -768,7 +768,7 @@ def facecvae_train(work_dir:str,             # working folder with the cache and
                    sharp2_w:float=None,      # its weight (defaults as for --sharp)
                    sample_w:float=None,      # weight of the adversarial term on prior samples, in the discriminator's stage (needs --sharp or --sharp2 gan or fm; 0: off)
                    swap_w:float=None,        # weight of the adversarial term on swapped pairs (`SwapAdv`: encoder latents with other photos' conditions), in the discriminator's stage (0: off)
-                   disc:str=None,            # discriminator of gan/fm: strided (4x4 convs, stride 2) , blur (3x3 convs, blurred downsampling) or smooth (blur, the image blurred first)
+                   disc:str=None,            # discriminator of gan/fm: strided (4x4 convs, stride 2), blur (3x3 convs, blurred downsampling) or smooth (blur, the image blurred first)
                    zadv_w:float=None,        # weight of the adversary on the latent (`LatentAdv`; 0: off)
                    zadv_from:int=None,       # epoch (0-based) from which the encoder is pushed by it
                    perc_w:float=None,        # weight of the perceptual term (gender classifier's features; 0: off)
