@@ -29,14 +29,14 @@ from torch.nn.parallel import DistributedDataParallel
 
 # %% auto #0
 __all__ = ['CHECKPOINT', 'LOG', 'SAMPLES', 'RECIPES', 'DEFAULT_RECIPE', 'CVAEDL', 'cond_label', 'cvae_dls', 'make_tiny_work',
-           'kl_div', 'grad_loss', 'fft_loss', 'BlurDown', 'PatchDisc', 'frozen', 'fm_loss', 'CVAELoss', 'LossTerm',
-           'comm_device', 'unwrap', 'launched', 'cpu_asked', 'init_distrib', 'end_distrib', 'same_everywhere',
-           'mean_grads', 'KLWarmup', 'SharpnessFrom', 'SharpnessSwitch', 'DiscStep', 'NanGuard', 'judge_view',
-           'CondConsistency', 'push_fakes', 'SampleAdv', 'sampling_prior', 'SwapAdv', 'LatentAdv', 'Perceptual',
-           'WeightAverage', 'default_conditions', 'sample_grid_conditions', 'sample_grid', 'gather_objects',
-           'append_log', 'Checkpoint', 'trim_log', 'recipe_settings', 'check_disc_settings', 'condition_nets',
-           'cvae_learner', 'cond_range', 'reference_info', 'train_cvae', 'accelerate_cpu_processes', 'start_processes',
-           'facecvae_train']
+           'kl_div', 'grad_loss', 'fft_loss', 'spec_loss', 'BlurDown', 'PatchDisc', 'frozen', 'fm_loss', 'CVAELoss',
+           'LossTerm', 'comm_device', 'unwrap', 'launched', 'cpu_asked', 'init_distrib', 'end_distrib',
+           'same_everywhere', 'mean_grads', 'KLWarmup', 'SharpnessFrom', 'SharpnessSwitch', 'DiscStep', 'NanGuard',
+           'judge_view', 'CondConsistency', 'push_fakes', 'SampleAdv', 'sampling_prior', 'SwapAdv', 'LatentAdv',
+           'Perceptual', 'WeightAverage', 'default_conditions', 'sample_grid_conditions', 'sample_grid',
+           'gather_objects', 'append_log', 'Checkpoint', 'trim_log', 'recipe_settings', 'check_disc_settings',
+           'condition_nets', 'cvae_learner', 'cond_range', 'reference_info', 'train_cvae', 'accelerate_cpu_processes',
+           'start_processes', 'facecvae_train']
 
 # %% ../nbs/05_train.ipynb #b1b68174
 class CVAEDL(ArrayDL):
@@ -117,6 +117,15 @@ def fft_loss(r, x, alpha:float=1.):
     w = d2.detach().sqrt() ** alpha; w = w / w.amax(dim=(-2, -1), keepdim=True).clamp_min(1e-8)
     return (w * d2).mean()
 
+def spec_loss(r, x, win:int=8, eps:float=0.01):
+    "L1 between the log amplitude spectra of `r`'s and `x`'s overlapping `win`-pixel windows: the photo's detail at each scale and place, in any phase."
+    hann = torch.hann_window(win, device=x.device)
+    def amp(t):
+        p = t.float().unfold(-2, win, win // 2).unfold(-1, win, win // 2)   # (..., rows, cols, win, win), half-overlapping
+        p = (p - p.mean((-2, -1), keepdim=True)) * (hann[:, None] * hann)
+        return torch.fft.rfft2(p, norm='ortho').abs().add(eps).log()
+    return F.l1_loss(amp(r), amp(x))
+
 class BlurDown(nn.Module):
     "Halve the resolution without aliasing: a [1, 2, 1] binomial blur, then every other pixel (`stride` 1: the blur alone)."
     def __init__(self, stride:int=2):
@@ -167,7 +176,7 @@ def fm_loss(disc:nn.Module, r, x, adv:float=0.01):
 class CVAELoss:
     "MSE + beta * KL / pixels + sharp_w * sharpness, with each term kept in `last` for the metrics."
     def __init__(self, beta:float=0.05,      # weight of the KL term (nats per image against summed squared error)
-                 sharp:str=None,             # None, 'grad', 'fft', 'gan' or 'fm' (feature matching)
+                 sharp:str=None,             # None, 'grad', 'fft', 'spec', 'gan' or 'fm' (feature matching)
                  sharp_w:float=0.1,          # weight of the sharpness term once it is on
                  disc:nn.Module=None):       # the discriminator, for 'gan' and 'fm'
         self.beta, self.sharp, self.sharp_w, self.disc = beta, sharp, sharp_w, disc
@@ -182,6 +191,7 @@ class CVAELoss:
             with frozen(self.disc if needs_disc(self.sharp) else None):   # `DiscStep` trains the discriminator; here it only judges
                 if self.sharp == 'grad': s = grad_loss(recon, target)
                 elif self.sharp == 'fft': s = fft_loss(recon, target)
+                elif self.sharp == 'spec': s = spec_loss(recon, target)
                 elif self.sharp == 'gan': s = -self.disc(recon).float().mean()    # in the learner's precision (`Autocast`)
                 elif self.sharp == 'fm': s = fm_loss(self.disc, recon, target).float()
             loss = loss + self.sharp_w * s
@@ -590,7 +600,7 @@ def cvae_learner(dls:DataLoaders, size:int=DEFAULT_SIZE, latent:int=128, widths:
     dnet = PatchDisc(blur=disc in ('blur', 'smooth'), smooth=disc == 'smooth') if needs_disc(sharp, sharp2) else None
     chosen = compute_precision(dls.device, precision)
     if dnet is not None: dnet.to(memory_format=torch.channels_last)   # 2.7x faster on the CPU (blur, bf16); what GPUs prefer too
-    weight = lambda s, w: w if w is not None else dict(grad=0.5, fft=20., gan=0.01, fm=0.2).get(s, 0.)   # each kind's default weight
+    weight = lambda s, w: w if w is not None else dict(grad=0.5, fft=20., spec=0.05, gan=0.01, fm=0.2).get(s, 0.)   # each kind's default weight
     sharp_w, sharp2_w = weight(sharp, sharp_w), weight(sharp2, sharp2_w)
     lf = CVAELoss(beta, sharp, sharp_w, dnet)
     cbs = [*([KLWarmup(warmup)] if warmup else []), SharpnessFrom(sharp_from), NanGuard(), Autocast(precision, verbose=not rank_distrib()), *([DiscStep(dnet, r1=r1)] if dnet else []),
@@ -756,8 +766,8 @@ def facecvae_train(work_dir:str,             # working folder with the cache and
                    size:int=DEFAULT_SIZE,    # image size (a cache of that size must exist)
                    bs:int=64,                # batch size (of a step over all processes)
                    lr:float=2e-3,            # peak learning rate
-                   sharp:str=None,           # sharpness term: grad, gan, fm (discriminator feature matching), fft or none
-                   sharp_w:float=None,       # its weight (default: 0.01 gan, 0.2 fm, 0.5 grad, 20 fft)
+                   sharp:str=None,           # sharpness term: grad, gan, fm (discriminator feature matching), fft, spec (windowed amplitude spectra) or none
+                   sharp_w:float=None,       # its weight (default: 0.01 gan, 0.2 fm, 0.5 grad, 20 fft, 0.05 spec)
                    cond_w:float=None,        # weight of the condition-consistency term (0: off)
                    cond_from:int=None,       # epoch (0-based) from which it is on
                    cond_robust:bool_arg=None, # true: it judges randomly shifted, scaled and blurred decodes (`judge_view`)
@@ -787,7 +797,7 @@ def facecvae_train(work_dir:str,             # working folder with the cache and
         use_precision(precision)
         if (n := accelerate_cpu_processes()) > 1: return start_processes(n)
         for k, v in dict(sharp=sharp, sharp2=sharp2).items():
-            if v is not None and v not in ('gan', 'fm', 'grad', 'fft', 'none'): raise FaceError(f'--{k} {v!r} is not one of grad, gan, fm, fft, none')
+            if v is not None and v not in ('gan', 'fm', 'grad', 'fft', 'spec', 'none'): raise FaceError(f'--{k} {v!r} is not one of grad, gan, fm, fft, spec, none')
         t0 = time.time()
         kw = dict(sharp=sharp, sharp_w=sharp_w, cond_w=cond_w, cond_from=cond_from, cond_robust=cond_robust, beta=beta, sharp_from=sharp_from,
                   sharp2=sharp2, sharp2_from=sharp2_from, sharp2_w=sharp2_w,
