@@ -29,8 +29,8 @@ from torch.nn.parallel import DistributedDataParallel
 
 # %% auto #0
 __all__ = ['CHECKPOINT', 'LOG', 'SAMPLES', 'RECIPES', 'DEFAULT_RECIPE', 'CVAEDL', 'cond_label', 'cvae_dls', 'make_tiny_work',
-           'kl_div', 'grad_loss', 'fft_loss', 'spec_loss', 'BlurDown', 'PatchDisc', 'frozen', 'fm_loss', 'CVAELoss',
-           'LossTerm', 'comm_device', 'unwrap', 'launched', 'cpu_asked', 'init_distrib', 'end_distrib',
+           'kl_div', 'grad_loss', 'fft_loss', 'spec_kernels', 'spec_loss', 'BlurDown', 'PatchDisc', 'frozen', 'fm_loss',
+           'CVAELoss', 'LossTerm', 'comm_device', 'unwrap', 'launched', 'cpu_asked', 'init_distrib', 'end_distrib',
            'same_everywhere', 'mean_grads', 'KLWarmup', 'SharpnessFrom', 'SharpnessSwitch', 'DiscStep', 'NanGuard',
            'judge_view', 'CondConsistency', 'push_fakes', 'SampleAdv', 'sampling_prior', 'SwapAdv', 'LatentAdv',
            'Perceptual', 'WeightAverage', 'default_conditions', 'sample_grid_conditions', 'sample_grid',
@@ -117,13 +117,21 @@ def fft_loss(r, x, alpha:float=1.):
     w = d2.detach().sqrt() ** alpha; w = w / w.amax(dim=(-2, -1), keepdim=True).clamp_min(1e-8)
     return (w * d2).mean()
 
+def spec_kernels(win:int=8)->torch.Tensor:
+    "Conv weights giving the real, then the imaginary parts of a window's orthonormal `rfft2`, after removing its mean and weighting it by a Hann window."
+    n, f = torch.arange(win).float(), torch.arange(win // 2 + 1).float()
+    ang = -2 * math.pi * (n[:, None, None, None] * n[None, None, :, None] + f[None, :, None, None] * n[None, None, None, :]) / win   # (u, v, y, x)
+    hann = torch.hann_window(win); k = torch.cat([ang.cos(), ang.sin()]) * (hann[:, None] * hann) / win
+    return (k - k.mean((-2, -1), keepdim=True)).reshape(-1, 1, win, win)   # minus its mean: the same as removing the window's mean first
+
 def spec_loss(r, x, win:int=8, eps:float=0.01):
-    "L1 between the log amplitude spectra of `r`'s and `x`'s overlapping `win`-pixel windows: the photo's detail at each scale and place, in any phase."
-    hann = torch.hann_window(win, device=x.device)
+    "L1 between the log amplitude spectra of `r`'s and `x`'s half-overlapping `win`-pixel windows: the photo's detail at each scale and place, in any phase."
+    k = spec_kernels(win).to(x.device)
     def amp(t):
-        p = t.float().unfold(-2, win, win // 2).unfold(-1, win, win // 2)   # (..., rows, cols, win, win), half-overlapping
-        p = (p - p.mean((-2, -1), keepdim=True)) * (hann[:, None] * hann)
-        return torch.fft.rfft2(p, norm='ortho').abs().add(eps).log()
+        with torch.autocast(t.device.type, enabled=False):   # float32: a log of small amplitudes
+            b, c, h, w = t.shape
+            re, im = F.conv2d(t.float().reshape(b * c, 1, h, w), k, stride=win // 2).chunk(2, 1)   # one conv: 7x faster than unfold + rfft2 on the CPU
+            return (re**2 + im**2 + 1e-12).sqrt().add(eps).log()
     return F.l1_loss(amp(r), amp(x))
 
 class BlurDown(nn.Module):
@@ -600,7 +608,7 @@ def cvae_learner(dls:DataLoaders, size:int=DEFAULT_SIZE, latent:int=128, widths:
     dnet = PatchDisc(blur=disc in ('blur', 'smooth'), smooth=disc == 'smooth') if needs_disc(sharp, sharp2) else None
     chosen = compute_precision(dls.device, precision)
     if dnet is not None: dnet.to(memory_format=torch.channels_last)   # 2.7x faster on the CPU (blur, bf16); what GPUs prefer too
-    weight = lambda s, w: w if w is not None else dict(grad=0.5, fft=20., spec=0.05, gan=0.01, fm=0.2).get(s, 0.)   # each kind's default weight
+    weight = lambda s, w: w if w is not None else dict(grad=0.5, fft=20., spec=0.025, gan=0.01, fm=0.2).get(s, 0.)   # each kind's default weight
     sharp_w, sharp2_w = weight(sharp, sharp_w), weight(sharp2, sharp2_w)
     lf = CVAELoss(beta, sharp, sharp_w, dnet)
     cbs = [*([KLWarmup(warmup)] if warmup else []), SharpnessFrom(sharp_from), NanGuard(), Autocast(precision, verbose=not rank_distrib()), *([DiscStep(dnet, r1=r1)] if dnet else []),
@@ -767,7 +775,7 @@ def facecvae_train(work_dir:str,             # working folder with the cache and
                    bs:int=64,                # batch size (of a step over all processes)
                    lr:float=2e-3,            # peak learning rate
                    sharp:str=None,           # sharpness term: grad, gan, fm (discriminator feature matching), fft, spec (windowed amplitude spectra) or none
-                   sharp_w:float=None,       # its weight (default: 0.01 gan, 0.2 fm, 0.5 grad, 20 fft, 0.05 spec)
+                   sharp_w:float=None,       # its weight (default: 0.01 gan, 0.2 fm, 0.5 grad, 20 fft, 0.025 spec)
                    cond_w:float=None,        # weight of the condition-consistency term (0: off)
                    cond_from:int=None,       # epoch (0-based) from which it is on
                    cond_robust:bool_arg=None, # true: it judges randomly shifted, scaled and blurred decodes (`judge_view`)
