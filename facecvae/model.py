@@ -43,13 +43,13 @@ def conv_bn(ni:int, no:int, stride:int=1)->nn.Sequential:
     return nn.Sequential(nn.Conv2d(ni, no, 3, stride, 1, bias=False), nn.BatchNorm2d(no), nn.SiLU())
 
 class Up(nn.Module):
-    "Double the resolution: nearest-neighbour resize then a 3x3 conv ('resize-conv'), or a pixel shuffle."
+    "Double the resolution: nearest-neighbour ('resize') or bilinear ('bilinear') resize then a 3x3 conv, or a pixel shuffle."
     def __init__(self, ni:int, no:int, mode:str='resize'):
         super().__init__(); self.mode = mode
-        self.conv = conv_bn(ni, no) if mode == 'resize' else conv_bn(ni, no * 4)
+        self.conv = conv_bn(ni, no * (4 if mode == 'shuffle' else 1))
     def forward(self, x):
-        if self.mode == 'resize': return self.conv(F.interpolate(x, scale_factor=2., mode='nearest'))
-        return F.pixel_shuffle(self.conv(x), 2)
+        if self.mode == 'shuffle': return F.pixel_shuffle(self.conv(x), 2)
+        return self.conv(F.interpolate(x, scale_factor=2., mode='bilinear' if self.mode == 'bilinear' else 'nearest'))
 
 # %% ../nbs/04_model.ipynb #f19d31d6
 def n_stages(size:int)->int:
@@ -88,13 +88,14 @@ class Decoder(nn.Module):
         self.ups = nn.ModuleList([Up(a, b, up) for a, b in zip(ws[:-1], ws[1:])])
         self.film = FiLM(n_cond, ws[-1])
         self.out = nn.Conv2d(ws[-1], 3, 3, padding=1)   # the last doubling: resize, then one conv straight to RGB
+        self.last_up = 'bilinear' if up == 'bilinear' else 'nearest'
         self.set_prior(torch.zeros(1, latent), torch.eye(latent)[None], torch.ones(1))   # N(0, I) until `fit_latent_prior`
     def forward(self, z, c):
         h = self.fc(torch.cat([z, c], 1)).view(len(z), self.c0, 4, 4)
         for block, up in zip(self.blocks, self.ups): h = up(block(h, c))
         h = self.film(h, c)
         with torch.autocast(h.device.type, enabled=False):   # the output layer stays in float32
-            return torch.sigmoid(self.out(F.interpolate(h.float(), scale_factor=2., mode='nearest')))
+            return torch.sigmoid(self.out(F.interpolate(h.float(), scale_factor=2., mode=self.last_up)))
     def set_prior(self, means, chols, weights):
         "Make the latent prior a mixture of Gaussians: `means` k x d, Cholesky factors `chols` k x d x d, `weights` k."
         dev = self.z_mean.device if 'z_mean' in self._buffers else None   # where the model is
@@ -131,7 +132,7 @@ class CVAE(nn.Module):
                  n_cond:int=len(COND_NAMES),            # length of the condition vector
                  latent:int=128,                        # size of z
                  widths:tuple=(32, 64, 128, 256),       # channels per stage, finest first
-                 up:str='resize',                       # decoder upsampling: 'resize' or 'shuffle'
+                 up:str='resize',                       # decoder upsampling: 'resize' (nearest), 'bilinear' or 'shuffle'
                 ):
         super().__init__()
         self.config = dict(size=size, n_cond=n_cond, latent=latent, widths=list(widths), up=up)

@@ -605,7 +605,7 @@ def condition_nets(work:Path, cond_w:float=0., perc_w:float=0., perc_eyes_w:floa
     return (load_gender_model(work)[0] if cond_w or perc_w else None, attributes_model(work) if cond_w else None,
             load_attribute_models(work)['eyes'] if perc_eyes_w else None)
 
-def cvae_learner(dls:DataLoaders, size:int=DEFAULT_SIZE, latent:int=128, widths:tuple=(32, 64, 128, 256),
+def cvae_learner(dls:DataLoaders, size:int=DEFAULT_SIZE, latent:int=128, widths:tuple=(32, 64, 128, 256), up:str='resize',
                  beta:float=0.05, sharp:str='grad', sharp_w:float=None, cond_w:float=0., cond_from:int=1, cond_models:tuple=None,
                  sample_w:float=0., swap_w:float=0., disc:str='strided', zadv_w:float=0., zadv_from:int=0, cond_robust:bool=False, perc_w:float=0., perc_eyes_w:float=0., perc_eyes_from:int=0,
                  sharp_from:int=1, sharp2:str=None, sharp2_from:int=None, sharp2_w:float=None, ema:float=0., r1:float=0., warmup:float=1., work:Path=None, info:dict=None,
@@ -613,7 +613,8 @@ def cvae_learner(dls:DataLoaders, size:int=DEFAULT_SIZE, latent:int=128, widths:
                  precision:str=None,     # auto, fp32, bf16 or fp16 (default: $FACECVAE_PRECISION, else auto)
                 )->Learner:
     "A fastai Learner for the C-VAE with its loss, metrics and callbacks (checkpoints when `work` is given)."
-    model = CVAE(size, len(COND_NAMES), latent, widths)
+    if up not in ('resize', 'bilinear', 'shuffle'): raise FaceError(f'up {up!r} is not one of resize, bilinear, shuffle')
+    model = CVAE(size, len(COND_NAMES), latent, widths, up)
     check_disc_settings(sharp, sample_w, disc, sharp2, swap_w)
     dnet = PatchDisc(blur=disc in ('blur', 'smooth'), smooth=disc == 'smooth') if needs_disc(sharp, sharp2) else None
     chosen = compute_precision(dls.device, precision)
@@ -635,7 +636,7 @@ def cvae_learner(dls:DataLoaders, size:int=DEFAULT_SIZE, latent:int=128, widths:
         if cond_models is None or len(cond_models) <= i or cond_models[i] is None: raise FaceError(f'{term}_w needs its network in cond_models=(gender, attributes, eyes)')
         cbs.append(Perceptual(cond_models[i], w=w, start=start, term=term)); metrics.append(LossTerm(term))
     if ema: cbs.append(WeightAverage(ema))
-    if work is not None: cbs.append(Checkpoint(work, dict(info or {}, size=size, latent=latent, widths=list(widths), beta=beta,
+    if work is not None: cbs.append(Checkpoint(work, dict(info or {}, size=size, latent=latent, widths=list(widths), up=up, beta=beta,
                                                           sharp=sharp, sharp_w=sharp_w, sharp_from=sharp_from, sharp2=sharp2, sharp2_from=sharp2_from, sharp2_w=sharp2_w, warmup=warmup,
                                                           cond_w=cond_w, cond_from=cond_from, cond_robust=cond_robust, sample_w=sample_w, swap_w=swap_w, disc=disc, zadv_w=zadv_w, zadv_from=zadv_from, perc_w=perc_w, perc_eyes_w=perc_eyes_w, perc_eyes_from=perc_eyes_from, ema=ema, r1=r1,
                                                           precision=chosen)))
@@ -686,7 +687,7 @@ def train_cvae(work:Path,               # working folder with the cache and cond
                             f'this run is size {size}: pass --size {old.get("size")}, or delete the checkpoint to start again')
         changed = {k: [old.get(k), v] for k, v in kw.items() if (list(v) if isinstance(v, tuple) else v) != old.get(k)}   # settings this resume changes (or adds): the config keeps them
         resumes = [*old.get('resumes', []), *([dict(epoch=state['epoch'], **changed)] if changed else [])]
-        for k in ('beta', 'sharp', 'sharp_w', 'sharp_from', 'sharp2', 'sharp2_from', 'sharp2_w', 'warmup', 'cond_w', 'cond_from', 'cond_robust', 'sample_w', 'swap_w', 'disc', 'zadv_w', 'zadv_from', 'perc_w', 'perc_eyes_w', 'perc_eyes_from', 'ema', 'r1', 'prior_k', 'latent', 'widths', 'bs', 'lr', 'limit', 'recipe', 'command'):
+        for k in ('beta', 'sharp', 'sharp_w', 'sharp_from', 'sharp2', 'sharp2_from', 'sharp2_w', 'warmup', 'cond_w', 'cond_from', 'cond_robust', 'sample_w', 'swap_w', 'disc', 'zadv_w', 'zadv_from', 'perc_w', 'perc_eyes_w', 'perc_eyes_from', 'ema', 'r1', 'prior_k', 'latent', 'widths', 'up', 'bs', 'lr', 'limit', 'recipe', 'command'):
             if k in old: kw.setdefault(k, old[k])
         bs, lr, limit = kw.pop('bs', None) or bs, kw.pop('lr', None) or lr, kw.pop('limit', None)
         if 'widths' in kw: kw['widths'] = tuple(kw['widths'])
@@ -708,7 +709,7 @@ def train_cvae(work:Path,               # working folder with the cache and cond
         init = Path(init); init = init if init.suffix == '.pth' else init/'cvae_model.pth'
         init_model, bcfg = load_cvae_part(init, 'model')
         if bcfg['size'] != size: raise FaceError(f'{init} is a size-{bcfg["size"]} model; this run is size {size}: pass --size {bcfg["size"]}')
-        kw.update(latent=bcfg['latent'], widths=tuple(bcfg['widths'])); kw.setdefault('warmup', 0)
+        kw.update(latent=bcfg['latent'], widths=tuple(bcfg['widths']), up=bcfg.get('up', 'resize')); kw.setdefault('warmup', 0)
         base = {k: bcfg.get(k) for k in ('epochs_done', 'train_seconds', 'lr', 'beta', 'sharp', 'sharp_w', 'cond_w', 'cond_from', 'sample_w', 'disc', 'base')}
         distrib_barrier()                              # every process has read it before rank 0 moves it
         if init.parent.resolve() == work.resolve() and rank == 0:   # fine-tuning in place: the model it starts from, its log and samples go to work/base
@@ -804,6 +805,7 @@ def facecvae_train(work_dir:str,             # working folder with the cache and
                    perc_eyes_from:int=None,  # epoch (0-based) from which that eye term is on
                    ema:float=None,           # decay of the moving average of the weights that the run saves (`WeightAverage`; 0: off)
                    r1:float=None,            # weight of the R1 penalty on the discriminator (0: off)
+                   up:str=None,              # decoder upsampling: resize (nearest-neighbour), bilinear or shuffle
                    prior_k:int=None,         # Gaussians in the latent prior fitted after training (1: one Gaussian)
                    init:str=None,            # fine-tune: start from the model in this folder (or .pth) instead of from scratch
                    resume:bool=False,        # continue from the last checkpoint (with the run's own settings)
@@ -819,7 +821,7 @@ def facecvae_train(work_dir:str,             # working folder with the cache and
         t0 = time.time()
         kw = dict(sharp=sharp, sharp_w=sharp_w, cond_w=cond_w, cond_from=cond_from, cond_robust=cond_robust, beta=beta, sharp_from=sharp_from,
                   sharp2=sharp2, sharp2_from=sharp2_from, sharp2_w=sharp2_w,
-                  sample_w=sample_w, swap_w=swap_w, disc=disc, zadv_w=zadv_w, zadv_from=zadv_from, perc_w=perc_w, perc_eyes_w=perc_eyes_w, perc_eyes_from=perc_eyes_from, ema=ema, r1=r1, prior_k=prior_k)
+                  sample_w=sample_w, swap_w=swap_w, disc=disc, zadv_w=zadv_w, zadv_from=zadv_from, perc_w=perc_w, perc_eyes_w=perc_eyes_w, perc_eyes_from=perc_eyes_from, ema=ema, r1=r1, up=up, prior_k=prior_k)
         learn = train_cvae(work_dir, epochs, size, bs, lr, resume=resume, limit=limit, init=init, recipe=recipe,
                            command=shlex.join(['facecvae-train', *sys.argv[1:]]), **{k: v for k, v in kw.items() if v is not None})
         end_distrib()                                      # several processes: all end together, the process group closed
