@@ -140,7 +140,7 @@ def spec_loss(r, x, win:int=8, eps:float=0.01,
     def amp(t):
         with torch.autocast(t.device.type, enabled=False):   # float32: a log of small amplitudes
             b, c, h, w = t.shape
-            re, im = F.conv2d(t.float().reshape(b * c, 1, h, w), k, stride=win // 2).chunk(2, 1)   # one conv: 7x faster than unfold + rfft2 on the CPU
+            re, im = F.conv2d(t.float().reshape(b * c, 1, h, w), k, stride=win // 2).chunk(2, 1)   # one conv whose weights are the DFT
             return (re**2 + im**2 + 1e-12).sqrt().add(eps).log()
     return F.l1_loss(amp(r), amp(x)) + (guard * lattice_loss(r, x) if guard else 0.)
 
