@@ -13,9 +13,9 @@ from .preprocess import FaceError, save_atomic, DEFAULT_SIZE, COND_NAMES
 from .device import autocast_for, to_dev
 
 # %% auto #0
-__all__ = ['MODEL_FILES', 'REFINE_STEPS', 'REFINE_LR', 'FiLM', 'ResBlock', 'conv_bn', 'Up', 'n_stages', 'stage_widths', 'Encoder',
-           'Decoder', 'CVAE', 'n_params', 'needs_disc', 'decode', 'fit_latent_prior', 'save_cvae', 'load_cvae_part',
-           'refine_latent', 'step_speed']
+__all__ = ['MODEL_FILES', 'REFINE_STEPS', 'REFINE_LR', 'FiLM', 'ResBlock', 'conv_bn', 'Up', 'Noise', 'n_stages', 'stage_widths',
+           'Encoder', 'Decoder', 'CVAE', 'n_params', 'needs_disc', 'decode', 'fit_latent_prior', 'save_cvae',
+           'load_cvae_part', 'refine_latent', 'step_speed']
 
 # %% ../nbs/04_model.ipynb #f1b0e288
 class FiLM(nn.Module):
@@ -51,6 +51,13 @@ class Up(nn.Module):
         if self.mode == 'shuffle': return F.pixel_shuffle(self.conv(x), 2)
         return self.conv(F.interpolate(x, scale_factor=2., mode='bilinear' if self.mode == 'bilinear' else 'nearest'))
 
+class Noise(nn.Module):
+    "Add per-pixel standard-normal noise, one map for all channels, scaled per channel by weights that start at 0 (StyleGAN's noise inputs)."
+    def __init__(self, ch:int): super().__init__(); self.w = nn.Parameter(torch.zeros(ch))
+    def forward(self, x):
+        n = torch.randn(len(x), 1, *x.shape[2:], device=x.device, dtype=x.dtype)
+        return x + self.w.to(x.dtype)[:, None, None] * n
+
 # %% ../nbs/04_model.ipynb #f19d31d6
 def n_stages(size:int)->int:
     "Stages from `size` down to 4x4 (size must be 4 times a power of two)."
@@ -80,22 +87,24 @@ class Encoder(nn.Module):
 class Decoder(nn.Module):
     "Latent + conditions -> image in [0, 1]: conditioned residual blocks at every resolution but the last."
     def __init__(self, size:int=DEFAULT_SIZE, n_cond:int=len(COND_NAMES), latent:int=128, widths:tuple=(32, 64, 128, 256),
-                 up:str='resize'):
+                 up:str='resize', noise:bool=False):
         super().__init__()
         ws = stage_widths(size, widths)[::-1]
         self.fc = nn.Linear(latent + n_cond, ws[0] * 16); self.c0 = ws[0]
         self.blocks = nn.ModuleList([ResBlock(w, n_cond) for w in ws[:-1]])
         self.ups = nn.ModuleList([Up(a, b, up) for a, b in zip(ws[:-1], ws[1:])])
+        self.noises = nn.ModuleList([Noise(w) for w in ws[1:]] + [Noise(ws[-1])]) if noise else None   # after each doubling, the last too
         self.film = FiLM(n_cond, ws[-1])
         self.out = nn.Conv2d(ws[-1], 3, 3, padding=1)   # the last doubling: resize, then one conv straight to RGB
         self.last_up = 'bilinear' if up == 'bilinear' else 'nearest'
         self.set_prior(torch.zeros(1, latent), torch.eye(latent)[None], torch.ones(1))   # N(0, I) until `fit_latent_prior`
     def forward(self, z, c):
         h = self.fc(torch.cat([z, c], 1)).view(len(z), self.c0, 4, 4)
-        for block, up in zip(self.blocks, self.ups): h = up(block(h, c))
+        nz = self.noises or [nn.Identity()] * (len(self.ups) + 1)
+        for block, up, n in zip(self.blocks, self.ups, nz): h = n(up(block(h, c)))
         h = self.film(h, c)
         with torch.autocast(h.device.type, enabled=False):   # the output layer stays in float32
-            return torch.sigmoid(self.out(F.interpolate(h.float(), scale_factor=2., mode=self.last_up)))
+            return torch.sigmoid(self.out(nz[-1](F.interpolate(h.float(), scale_factor=2., mode=self.last_up))))
     def set_prior(self, means, chols, weights):
         "Make the latent prior a mixture of Gaussians: `means` k x d, Cholesky factors `chols` k x d x d, `weights` k."
         dev = self.z_mean.device if 'z_mean' in self._buffers else None   # where the model is
@@ -133,11 +142,12 @@ class CVAE(nn.Module):
                  latent:int=128,                        # size of z
                  widths:tuple=(32, 64, 128, 256),       # channels per stage, finest first
                  up:str='resize',                       # decoder upsampling: 'resize' (nearest), 'bilinear' or 'shuffle'
+                 noise:bool=False,                      # per-pixel noise inputs in the decoder's upper stages (`Noise`)
                 ):
         super().__init__()
-        self.config = dict(size=size, n_cond=n_cond, latent=latent, widths=list(widths), up=up)
+        self.config = dict(size=size, n_cond=n_cond, latent=latent, widths=list(widths), up=up, noise=noise)
         self.encoder = Encoder(size, n_cond, latent, widths)
-        self.decoder = Decoder(size, n_cond, latent, widths, up)
+        self.decoder = Decoder(size, n_cond, latent, widths, up, noise)
     def forward(self, x, c):
         mu, logvar = self.encoder(x, c)
         z = mu + torch.randn_like(mu) * (0.5 * logvar).exp() if self.training else mu
@@ -201,7 +211,7 @@ def load_cvae_part(path:Path,            # a .pth written by `save_cvae` (its .j
     if cfg.get('cond_names') != list(COND_NAMES):
         raise FaceError(f'{path} was trained with conditions {cfg.get("cond_names")}, this version uses {list(COND_NAMES)}; retrain it')
     part = part or cfg.get('part', 'model')
-    try: m = CVAE(cfg['size'], cfg['n_cond'], cfg['latent'], tuple(cfg['widths']), cfg.get('up', 'resize'))
+    try: m = CVAE(cfg['size'], cfg['n_cond'], cfg['latent'], tuple(cfg['widths']), cfg.get('up', 'resize'), cfg.get('noise', False))
     except (KeyError, TypeError) as e: raise FaceError(f'{cj} lacks a model setting ({e}); restore it from the training run') from None
     m = m if part == 'model' else getattr(m, part)
     try: sd = torch.load(path, map_location='cpu', weights_only=True)

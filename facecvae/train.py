@@ -605,7 +605,7 @@ def condition_nets(work:Path, cond_w:float=0., perc_w:float=0., perc_eyes_w:floa
     return (load_gender_model(work)[0] if cond_w or perc_w else None, attributes_model(work) if cond_w else None,
             load_attribute_models(work)['eyes'] if perc_eyes_w else None)
 
-def cvae_learner(dls:DataLoaders, size:int=DEFAULT_SIZE, latent:int=128, widths:tuple=(32, 64, 128, 256), up:str='resize',
+def cvae_learner(dls:DataLoaders, size:int=DEFAULT_SIZE, latent:int=128, widths:tuple=(32, 64, 128, 256), up:str='resize', noise:bool=False,
                  beta:float=0.05, sharp:str='grad', sharp_w:float=None, cond_w:float=0., cond_from:int=1, cond_models:tuple=None,
                  sample_w:float=0., swap_w:float=0., disc:str='strided', zadv_w:float=0., zadv_from:int=0, cond_robust:bool=False, perc_w:float=0., perc_eyes_w:float=0., perc_eyes_from:int=0,
                  sharp_from:int=1, sharp2:str=None, sharp2_from:int=None, sharp2_w:float=None, ema:float=0., r1:float=0., warmup:float=1., work:Path=None, info:dict=None,
@@ -614,7 +614,7 @@ def cvae_learner(dls:DataLoaders, size:int=DEFAULT_SIZE, latent:int=128, widths:
                 )->Learner:
     "A fastai Learner for the C-VAE with its loss, metrics and callbacks (checkpoints when `work` is given)."
     if up not in ('resize', 'bilinear', 'shuffle'): raise FaceError(f'up {up!r} is not one of resize, bilinear, shuffle')
-    model = CVAE(size, len(COND_NAMES), latent, widths, up)
+    model = CVAE(size, len(COND_NAMES), latent, widths, up, bool(noise))
     check_disc_settings(sharp, sample_w, disc, sharp2, swap_w)
     dnet = PatchDisc(blur=disc in ('blur', 'smooth'), smooth=disc == 'smooth') if needs_disc(sharp, sharp2) else None
     chosen = compute_precision(dls.device, precision)
@@ -636,7 +636,7 @@ def cvae_learner(dls:DataLoaders, size:int=DEFAULT_SIZE, latent:int=128, widths:
         if cond_models is None or len(cond_models) <= i or cond_models[i] is None: raise FaceError(f'{term}_w needs its network in cond_models=(gender, attributes, eyes)')
         cbs.append(Perceptual(cond_models[i], w=w, start=start, term=term)); metrics.append(LossTerm(term))
     if ema: cbs.append(WeightAverage(ema))
-    if work is not None: cbs.append(Checkpoint(work, dict(info or {}, size=size, latent=latent, widths=list(widths), up=up, beta=beta,
+    if work is not None: cbs.append(Checkpoint(work, dict(info or {}, size=size, latent=latent, widths=list(widths), up=up, noise=bool(noise), beta=beta,
                                                           sharp=sharp, sharp_w=sharp_w, sharp_from=sharp_from, sharp2=sharp2, sharp2_from=sharp2_from, sharp2_w=sharp2_w, warmup=warmup,
                                                           cond_w=cond_w, cond_from=cond_from, cond_robust=cond_robust, sample_w=sample_w, swap_w=swap_w, disc=disc, zadv_w=zadv_w, zadv_from=zadv_from, perc_w=perc_w, perc_eyes_w=perc_eyes_w, perc_eyes_from=perc_eyes_from, ema=ema, r1=r1,
                                                           precision=chosen)))
@@ -687,7 +687,7 @@ def train_cvae(work:Path,               # working folder with the cache and cond
                             f'this run is size {size}: pass --size {old.get("size")}, or delete the checkpoint to start again')
         changed = {k: [old.get(k), v] for k, v in kw.items() if (list(v) if isinstance(v, tuple) else v) != old.get(k)}   # settings this resume changes (or adds): the config keeps them
         resumes = [*old.get('resumes', []), *([dict(epoch=state['epoch'], **changed)] if changed else [])]
-        for k in ('beta', 'sharp', 'sharp_w', 'sharp_from', 'sharp2', 'sharp2_from', 'sharp2_w', 'warmup', 'cond_w', 'cond_from', 'cond_robust', 'sample_w', 'swap_w', 'disc', 'zadv_w', 'zadv_from', 'perc_w', 'perc_eyes_w', 'perc_eyes_from', 'ema', 'r1', 'prior_k', 'latent', 'widths', 'up', 'bs', 'lr', 'limit', 'recipe', 'command'):
+        for k in ('beta', 'sharp', 'sharp_w', 'sharp_from', 'sharp2', 'sharp2_from', 'sharp2_w', 'warmup', 'cond_w', 'cond_from', 'cond_robust', 'sample_w', 'swap_w', 'disc', 'zadv_w', 'zadv_from', 'perc_w', 'perc_eyes_w', 'perc_eyes_from', 'ema', 'r1', 'prior_k', 'latent', 'widths', 'up', 'noise', 'bs', 'lr', 'limit', 'recipe', 'command'):
             if k in old: kw.setdefault(k, old[k])
         bs, lr, limit = kw.pop('bs', None) or bs, kw.pop('lr', None) or lr, kw.pop('limit', None)
         if 'widths' in kw: kw['widths'] = tuple(kw['widths'])
@@ -709,7 +709,7 @@ def train_cvae(work:Path,               # working folder with the cache and cond
         init = Path(init); init = init if init.suffix == '.pth' else init/'cvae_model.pth'
         init_model, bcfg = load_cvae_part(init, 'model')
         if bcfg['size'] != size: raise FaceError(f'{init} is a size-{bcfg["size"]} model; this run is size {size}: pass --size {bcfg["size"]}')
-        kw.update(latent=bcfg['latent'], widths=tuple(bcfg['widths']), up=bcfg.get('up', 'resize')); kw.setdefault('warmup', 0)
+        kw.update(latent=bcfg['latent'], widths=tuple(bcfg['widths']), up=bcfg.get('up', 'resize'), noise=bool(kw.get('noise') or bcfg.get('noise'))); kw.setdefault('warmup', 0)
         base = {k: bcfg.get(k) for k in ('epochs_done', 'train_seconds', 'lr', 'beta', 'sharp', 'sharp_w', 'cond_w', 'cond_from', 'sample_w', 'disc', 'base')}
         distrib_barrier()                              # every process has read it before rank 0 moves it
         if init.parent.resolve() == work.resolve() and rank == 0:   # fine-tuning in place: the model it starts from, its log and samples go to work/base
@@ -734,7 +734,9 @@ def train_cvae(work:Path,               # working folder with the cache and cond
         for c in learn.cbs:
             if hasattr(type(c), 'load_ckpt_state') and c.name in state.get('cbs', {}): c.load_ckpt_state(state['cbs'][c.name])
         say(f'resuming from epoch {start} of {epochs}')
-    elif init is not None: learn.model.load_state_dict(init_model.state_dict())
+    elif init is not None:   # noise inputs a model without them lacks start at 0: the same model
+        missing, extra = learn.model.load_state_dict(init_model.state_dict(), strict=False)
+        if extra or any('.noises.' not in k for k in missing): raise FaceError(f'{init} does not match this run\'s model (missing {missing[:3]}, unexpected {extra[:3]})')
     if rank: torch.manual_seed(seed + rank)   # the same initial weights everywhere, different flips and samples in each process
     if state is not None:   # each process draws on where it stopped: the resumed epochs are those of the uninterrupted run
         if len(state.get('rng') or []) == n: set_rng_state(state['rng'][rank], dls.train)
@@ -806,6 +808,7 @@ def facecvae_train(work_dir:str,             # working folder with the cache and
                    ema:float=None,           # decay of the moving average of the weights that the run saves (`WeightAverage`; 0: off)
                    r1:float=None,            # weight of the R1 penalty on the discriminator (0: off)
                    up:str=None,              # decoder upsampling: resize (nearest-neighbour), bilinear or shuffle
+                   noise:bool_arg=None,      # true: per-pixel noise inputs in the decoder (`Noise`), for texture the latent does not fix
                    prior_k:int=None,         # Gaussians in the latent prior fitted after training (1: one Gaussian)
                    init:str=None,            # fine-tune: start from the model in this folder (or .pth) instead of from scratch
                    resume:bool=False,        # continue from the last checkpoint (with the run's own settings)
@@ -821,7 +824,7 @@ def facecvae_train(work_dir:str,             # working folder with the cache and
         t0 = time.time()
         kw = dict(sharp=sharp, sharp_w=sharp_w, cond_w=cond_w, cond_from=cond_from, cond_robust=cond_robust, beta=beta, sharp_from=sharp_from,
                   sharp2=sharp2, sharp2_from=sharp2_from, sharp2_w=sharp2_w,
-                  sample_w=sample_w, swap_w=swap_w, disc=disc, zadv_w=zadv_w, zadv_from=zadv_from, perc_w=perc_w, perc_eyes_w=perc_eyes_w, perc_eyes_from=perc_eyes_from, ema=ema, r1=r1, up=up, prior_k=prior_k)
+                  sample_w=sample_w, swap_w=swap_w, disc=disc, zadv_w=zadv_w, zadv_from=zadv_from, perc_w=perc_w, perc_eyes_w=perc_eyes_w, perc_eyes_from=perc_eyes_from, ema=ema, r1=r1, up=up, noise=noise, prior_k=prior_k)
         learn = train_cvae(work_dir, epochs, size, bs, lr, resume=resume, limit=limit, init=init, recipe=recipe,
                            command=shlex.join(['facecvae-train', *sys.argv[1:]]), **{k: v for k, v in kw.items() if v is not None})
         end_distrib()                                      # several processes: all end together, the process group closed
