@@ -142,7 +142,7 @@ class CVAE(nn.Module):
                  latent:int=128,                        # size of z
                  widths:tuple=(32, 64, 128, 256),       # channels per stage, finest first
                  up:str='resize',                       # decoder upsampling: 'resize' (nearest), 'bilinear' or 'shuffle'
-                 noise:bool=False,                      # per-pixel noise inputs in the decoder's upper stages (`Noise`)
+                 noise:bool=False,                      # per-pixel noise inputs after every doubling of the decoder (`Noise`)
                 ):
         super().__init__()
         self.config = dict(size=size, n_cond=n_cond, latent=latent, widths=list(widths), up=up, noise=noise)
