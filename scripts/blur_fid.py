@@ -18,9 +18,10 @@ B = B.numpy(); fA, rows = inception_features(A, cache=True), [B[:8]]
 fB = inception_features(B, cache=True)
 print(f'blur 0: PSNR inf, FID {fid(fB, fA):.1f}, KID×1000 {kid(fB, fA)[0]:.1f} (the floor: other real photos)', flush=True)
 to_t = lambda x: torch.from_numpy(x).permute(0, 3, 1, 2).float() / 255
+tB = to_t(B); sharp_B = laplacian_var(tB)   # the unblurred photos as floats, once
 for s in a.sigmas:
     t = time.time(); X = np.stack([np.asarray(Image.fromarray(x).filter(ImageFilter.GaussianBlur(s))) for x in B]); rows.append(X[:8])
-    mse = float(((to_t(X) - to_t(B)) ** 2).mean()); fX = inception_features(X)
+    tX = to_t(X); mse = float(((tX - tB) ** 2).mean()); fX = inception_features(X)
     print(f'blur {s:g} px: PSNR {psnr(mse):.2f} dB (MSE {mse:.5f}), FID {fid(fX, fA):.1f}, KID×1000 {kid(fX, fA)[0]:.1f}, '
-          f'sharpness ÷ unblurred {laplacian_var(to_t(X)) / laplacian_var(to_t(B)):.2f} ({time.time() - t:.0f} s)', flush=True)
+          f'sharpness ÷ unblurred {laplacian_var(tX) / sharp_B:.2f} ({time.time() - t:.0f} s)', flush=True)
 if a.sheet: Image.fromarray(np.concatenate([np.concatenate(list(r), 1) for r in rows], 0)).resize((8 * a.size * 2, len(rows) * a.size * 2), Image.BICUBIC).save(a.sheet)
